@@ -1,0 +1,212 @@
+package dev.postbackrelay.attribution;
+
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Payout;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.postback.Postback;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Attributes queued postbacks to clicks and counts each conversion once.
+ *
+ * <p>Rules, in order: the click must exist; the postback's campaign must be the click's; a new
+ * conversion must come within the campaign's window and no sooner than its minimum click age;
+ * then a conditional write creates the conversion, or finds the existing one, which makes the
+ * postback a duplicate, a repeat sale the campaign refuses, or a status change along the allowed
+ * transitions. Created conversions and accepted status changes are forwarded.
+ *
+ * <p>Re-delivery of the same queue message is safe: a conversion created or changed by this very
+ * postback is recognised by its history, and only the deliveries still missing are made.
+ */
+public final class AttributionService {
+
+  private static final System.Logger LOG = System.getLogger(AttributionService.class.getName());
+
+  /** What happened to one postback: its decision, and whether every delivery it owed succeeded. */
+  public record Result(Decision decision, boolean delivered) {}
+
+  private final ClickStore clicks;
+  private final CampaignStore campaigns;
+  private final ConversionStore conversions;
+  private final CustomerStore customers;
+  private final PostbackLog log;
+  private final ForwardingService forwarding;
+  private final RateTable rates;
+  private final Clock clock;
+
+  public AttributionService(ClickStore clicks, CampaignStore campaigns, ConversionStore conversions,
+      CustomerStore customers, PostbackLog log, ForwardingService forwarding, RateTable rates, Clock clock) {
+    this.clicks = clicks;
+    this.campaigns = campaigns;
+    this.conversions = conversions;
+    this.customers = customers;
+    this.log = log;
+    this.forwarding = forwarding;
+    this.rates = rates;
+    this.clock = clock;
+  }
+
+  /**
+   * Attributes a batch, reading all its clicks in one round trip. A postback whose processing
+   * throws is absent from the result, so that its message is retried.
+   */
+  public Map<String, Result> attributeAll(List<Postback> batch) {
+    List<Postback> resolved = new ArrayList<>(batch.size());
+    Map<String, Result> results = new LinkedHashMap<>();
+    for (Postback p : batch) {
+      if (p.clickId() != null) {
+        resolved.add(p);
+        continue;
+      }
+      try {
+        Optional<String> bound = customers.boundClick(p.campaignId(), p.customerId());
+        if (bound.isPresent()) {
+          resolved.add(p.withClickId(bound.get()));
+        } else {
+          results.put(p.postbackId(), new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)), true));
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+      }
+    }
+    Set<String> ids = resolved.stream().map(Postback::clickId).collect(Collectors.toSet());
+    Map<String, Click> found = ids.isEmpty() ? Map.of() : clicks.findAll(ids);
+    Map<String, Campaign> campaignCache = new HashMap<>();
+    for (Postback p : resolved) {
+      try {
+        results.put(p.postbackId(), attribute(p, found.get(p.clickId()), campaignCache));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+      }
+    }
+    return results;
+  }
+
+  private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache) {
+    if (click == null) {
+      return new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CLICK)), true);
+    }
+    if (p.campaignId() != null && !p.campaignId().equals(click.campaignId())) {
+      return new Result(recordAndReturn(p, Decision.rejected(Reason.CAMPAIGN_MISMATCH)), true);
+    }
+    Campaign campaign = campaignCache.computeIfAbsent(click.campaignId(), id -> campaigns.find(id).orElse(null));
+    if (campaign == null) {
+      return new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CAMPAIGN)), true);
+    }
+    String key = Conversion.key(p.event(), p.txid(), campaign.allowRepeatSales());
+    String conversionRef = click.clickId() + "/" + key;
+
+    Duration age = Duration.between(click.createdAt(), p.receivedAt());
+    Reason timing = age.compareTo(campaign.attributionWindow()) > 0 ? Reason.CLICK_EXPIRED
+        : age.compareTo(campaign.minClickAge()) < 0 ? Reason.TOO_FAST : null;
+
+    Conversion candidate = newConversion(p, click, campaign);
+    Optional<Conversion> existing = timing == null
+        ? conversions.createIfAbsent(key, candidate)
+        : conversions.find(click.clickId(), key); // a late status update of an existing conversion is fine
+    if (existing.isEmpty()) {
+      if (timing != null) {
+        return new Result(recordAndReturn(p, Decision.rejected(timing)), true);
+      }
+      if (p.newCustomer() && p.customerId() != null) {
+        customers.bind(campaign.id(), p.customerId(), click.clickId());
+      }
+      Decision decision = new Decision(Decision.Outcome.ATTRIBUTED, null, conversionRef);
+      log.record(new PostbackRecord(p, decision, clock.instant()));
+      return new Result(decision, forwarding.forward(key, candidate, click, campaign));
+    }
+    return onExisting(p, existing.get(), key, conversionRef, click, campaign);
+  }
+
+  private Result onExisting(Postback p, Conversion current, String key, String ref, Click click, Campaign campaign) {
+    if (current.touchedBy(p.postbackId())) {
+      // this very message was processed before: finish its deliveries, change nothing else
+      boolean created = current.postbackId().equals(p.postbackId());
+      Decision decision = new Decision(created ? Decision.Outcome.ATTRIBUTED : Decision.Outcome.STATUS_UPDATED, null, ref);
+      log.record(new PostbackRecord(p, decision, clock.instant()));
+      return new Result(decision, forwarding.forward(key, current, click, campaign));
+    }
+    if (!current.txid().equals(p.txid())) {
+      return new Result(recordAndReturn(p, new Decision(Decision.Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, ref)), true);
+    }
+    if (p.status() == null || p.status() == current.status()) {
+      return new Result(recordAndReturn(p, new Decision(Decision.Outcome.DUPLICATE, Reason.DUPLICATE, ref)), true);
+    }
+    if (!current.status().canBecome(p.status())) {
+      return new Result(recordAndReturn(p,
+          new Decision(Decision.Outcome.REJECTED, Reason.INVALID_STATUS_TRANSITION, ref)), true);
+    }
+    StatusChange change = new StatusChange(current.status(), p.status(), p.receivedAt(), p.postbackId());
+    if (!conversions.transition(click.clickId(), key, change)) {
+      throw new IllegalStateException("conversion " + ref + " changed status concurrently; retrying");
+    }
+    List<StatusChange> history = new ArrayList<>(current.history());
+    history.add(change);
+    Conversion updated = new Conversion(current.clickId(), current.event(), current.txid(), current.campaignId(),
+        current.affiliateId(), p.status(), current.amount(), current.currency(), current.payout(),
+        current.payoutCurrency(), current.createdAt(), current.postbackId(), current.extra(), history,
+        current.deliveries());
+    Decision decision = new Decision(Decision.Outcome.STATUS_UPDATED, null, ref);
+    log.record(new PostbackRecord(p, decision, clock.instant()));
+    return new Result(decision, forwarding.forward(key, updated, click, campaign));
+  }
+
+  private Conversion newConversion(Postback p, Click click, Campaign campaign) {
+    ConversionStatus status = p.status() == null ? ConversionStatus.PENDING : p.status();
+    String currency = p.currency() == null ? campaign.currency() : p.currency();
+    Optional<BigDecimal> rate = p.conversionRate() != null ? Optional.of(p.conversionRate())
+        : rates.rate(currency, campaign.currency());
+    BigDecimal payout;
+    String payoutCurrency = campaign.currency();
+    Payout rule = campaign.payouts().get(p.event());
+    if (p.payout() != null) {
+      if (rate.isPresent()) {
+        payout = scale(p.payout().multiply(rate.get()));
+      } else {
+        payout = p.payout();
+        payoutCurrency = currency;
+      }
+    } else if (rule != null && rule.type() == Payout.Type.FIXED) {
+      payout = rule.value();
+    } else if (rule != null && p.amount() != null && rate.isPresent()) {
+      payout = scale(rule.commissionFor(p.amount().multiply(rate.get())));
+    } else if (rule != null && p.amount() != null) {
+      payout = scale(rule.commissionFor(p.amount()));
+      payoutCurrency = currency;
+    } else {
+      payout = BigDecimal.ZERO;
+    }
+    Map<String, String> extra = new LinkedHashMap<>(click.extra());
+    extra.putAll(p.extra());
+    if (p.customerId() != null) {
+      extra.put("customer_id", p.customerId());
+    }
+    return new Conversion(click.clickId(), p.event(), p.txid(), campaign.id(), click.affiliateId(), status,
+        p.amount(), currency, payout, payoutCurrency, p.receivedAt(), p.postbackId(), extra,
+        List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId())), List.of());
+  }
+
+  private static BigDecimal scale(BigDecimal value) {
+    return value.setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
+  }
+
+  private Decision recordAndReturn(Postback p, Decision decision) {
+    log.record(new PostbackRecord(p, decision, clock.instant()));
+    return decision;
+  }
+}

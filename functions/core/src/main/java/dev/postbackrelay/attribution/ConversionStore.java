@@ -1,0 +1,37 @@
+package dev.postbackrelay.attribution;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where conversions live, keyed by click id and {@link Conversion#key}.
+ *
+ * <p>Contract: {@link #createIfAbsent} and {@link #transition} are conditional writes, atomic per
+ * conversion, so concurrent or repeated postbacks cannot count a conversion twice or apply a
+ * status change twice; no method reads before it writes.
+ */
+public interface ConversionStore {
+
+  /**
+   * Stores {@code conversion} under {@code key} unless one exists.
+   *
+   * @return empty when stored; the existing conversion otherwise
+   */
+  Optional<Conversion> createIfAbsent(String key, Conversion conversion);
+
+  /**
+   * Moves the conversion from {@code change.from()} to {@code change.to()} and appends the change
+   * to its history, only if its status is still {@code change.from()}.
+   *
+   * @return false when the status was no longer {@code change.from()}
+   */
+  boolean transition(String clickId, String key, StatusChange change);
+
+  /** Appends a delivery attempt to the conversion's log. */
+  void recordDelivery(String clickId, String key, DeliveryAttempt attempt);
+
+  Optional<Conversion> find(String clickId, String key);
+
+  /** Every conversion of a click. */
+  List<Conversion> findByClick(String clickId);
+}

@@ -1,0 +1,20 @@
+package dev.postbackrelay.attribution;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The "received postbacks" log: every accepted postback with the decision attribution made.
+ *
+ * <p>Contract: {@link #record} is idempotent per postback id (a re-delivered message overwrites
+ * its own entry with the same decision).
+ */
+public interface PostbackLog {
+
+  void record(PostbackRecord entry);
+
+  Optional<PostbackRecord> find(String postbackId);
+
+  /** Every recorded postback that named {@code clickId}, oldest first. */
+  List<PostbackRecord> findByClick(String clickId);
+}

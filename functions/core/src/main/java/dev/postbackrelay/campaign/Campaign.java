@@ -1,0 +1,64 @@
+package dev.postbackrelay.campaign;
+
+import dev.postbackrelay.attribution.ConversionStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A campaign: where clicks land, who may send postbacks for it and how, and the rules its
+ * conversions are attributed and paid by.
+ *
+ * @param landingUrl URL template the click redirects to; macros {@code {click_id}},
+ *     {@code {sub1}}..{@code {sub10}}, {@code {campaign_id}}, {@code {affiliate_id}}
+ * @param postbackToken shared secret a postback must carry (compared in constant time); null for none
+ * @param attributionWindow the oldest a click may be when its conversion arrives
+ * @param minClickAge the youngest a click may be when its conversion arrives (bot guard)
+ * @param transactionIdMeans what the ambiguous {@code transaction_id} parameter means here
+ * @param ipAllowlist CIDR blocks allowed to send postbacks; empty allows any
+ * @param signingSecret when set, postbacks must carry a valid HMAC signature
+ * @param statusMap network status words mapped to ours, overriding the defaults
+ * @param payouts payout rule per event; an explicit {@code payout} parameter overrides it
+ */
+public record Campaign(
+    String id,
+    String landingUrl,
+    String postbackToken,
+    boolean active,
+    Duration attributionWindow,
+    Duration minClickAge,
+    String currency,
+    boolean allowRepeatSales,
+    TransactionIdMeans transactionIdMeans,
+    List<String> ipAllowlist,
+    String signingSecret,
+    Map<String, ConversionStatus> statusMap,
+    Map<String, Payout> payouts,
+    Map<String, Affiliate> affiliates) {
+
+  public static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+
+  /** The two meanings networks give {@code transaction_id}. */
+  public enum TransactionIdMeans { CLICK_ID, ORDER_ID }
+
+  public Campaign {
+    attributionWindow = attributionWindow == null ? DEFAULT_WINDOW : attributionWindow;
+    minClickAge = minClickAge == null ? Duration.ZERO : minClickAge;
+    currency = currency == null ? "USD" : currency;
+    transactionIdMeans = transactionIdMeans == null ? TransactionIdMeans.ORDER_ID : transactionIdMeans;
+    ipAllowlist = ipAllowlist == null ? List.of() : List.copyOf(ipAllowlist);
+    statusMap = statusMap == null ? Map.of() : Map.copyOf(statusMap);
+    payouts = payouts == null ? Map.of() : Map.copyOf(payouts);
+    affiliates = affiliates == null ? Map.of() : Map.copyOf(affiliates);
+  }
+
+  /** A minimal active campaign with defaults everywhere else. */
+  public static Campaign simple(String id, String landingUrl, String token, Map<String, Affiliate> affiliates) {
+    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates);
+  }
+
+  public Optional<Affiliate> affiliate(String affiliateId) {
+    return Optional.ofNullable(affiliates.get(affiliateId));
+  }
+}

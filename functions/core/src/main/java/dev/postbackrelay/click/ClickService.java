@@ -1,0 +1,112 @@
+package dev.postbackrelay.click;
+
+import dev.postbackrelay.Params;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.forwarding.UrlTemplate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records clicks and decides where the visitor goes.
+ *
+ * <p>The visitor is sent only to the campaign's configured landing URL, never to a URL taken from
+ * the request. Unknown or paused campaigns and unregistered affiliates are refused before
+ * anything is stored.
+ */
+public final class ClickService {
+
+  /** How long a click outlives its campaign's attribution window before the store may purge it. */
+  static final Duration RETENTION_MARGIN = Duration.ofDays(7);
+
+  static final Set<String> PLATFORM_IDS = Set.of("fbclid", "gclid", "gbraid", "wbraid", "ttclid");
+  private static final Set<String> CONSUMED = Set.of("campaign_id", "affiliate_id", "ref_id", "format");
+  private static final Set<String> LANDING_MACROS = Set.of(
+      "click_id", "campaign_id", "affiliate_id", "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10");
+  private static final int MAX_VALUE_LENGTH = 512;
+  private static final int MAX_EXTRA = 40;
+
+  private final CampaignStore campaigns;
+  private final ClickStore clicks;
+  private final ClickIds ids;
+  private final Clock clock;
+
+  public ClickService(CampaignStore campaigns, ClickStore clicks, ClickIds ids, Clock clock) {
+    this.campaigns = campaigns;
+    this.clicks = clicks;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /** Records the click and returns its id and the landing URL to redirect to. */
+  public ClickResult register(ClickRequest request) {
+    Params params = request.params();
+    String campaignId = params.first("campaign_id")
+        .orElseThrow(() -> new RejectedException(Reason.MISSING_CAMPAIGN_ID));
+    String affiliateId = params.first("affiliate_id", "ref_id")
+        .orElseThrow(() -> new RejectedException(Reason.MISSING_AFFILIATE_ID));
+    Campaign campaign = campaigns.find(campaignId)
+        .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    if (!campaign.active()) {
+      throw new RejectedException(Reason.CAMPAIGN_PAUSED);
+    }
+    if (campaign.affiliate(affiliateId).isEmpty()) {
+      throw new RejectedException(Reason.UNKNOWN_AFFILIATE);
+    }
+
+    Map<String, String> subs = new LinkedHashMap<>();
+    Map<String, String> platformIds = new LinkedHashMap<>();
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (Map.Entry<String, String> p : params.asMap().entrySet()) {
+      String name = p.getKey();
+      String value = truncate(p.getValue());
+      if (CONSUMED.contains(name) || value.isEmpty()) {
+        continue;
+      }
+      if (name.matches("sub([1-9]|10)")) {
+        subs.put(name, value);
+      } else if (PLATFORM_IDS.contains(name)) {
+        platformIds.put(name, value);
+      } else if (extra.size() < MAX_EXTRA && name.length() <= 64) {
+        extra.put(name, value);
+      }
+    }
+
+    Instant now = clock.instant();
+    String clickId = ids.issue(now);
+    clicks.put(new Click(clickId, campaignId, affiliateId, now, subs, platformIds, extra,
+        request.ip(), truncate(request.userAgent()), truncate(request.referer()), request.country(),
+        now.plus(campaign.attributionWindow()).plus(RETENTION_MARGIN)));
+
+    Map<String, String> values = new LinkedHashMap<>(subs);
+    values.put("click_id", clickId);
+    values.put("campaign_id", campaignId);
+    values.put("affiliate_id", affiliateId);
+    String landing = campaign.landingUrl();
+    String url = UrlTemplate.fill(landing, values, LANDING_MACROS);
+    if (!landing.contains("{click_id}")) {
+      url = appendQuery(url, "click_id=" + clickId);
+    }
+    return new ClickResult(clickId, url);
+  }
+
+  private static String appendQuery(String url, String param) {
+    int hash = url.indexOf('#');
+    String base = hash < 0 ? url : url.substring(0, hash);
+    String fragment = hash < 0 ? "" : url.substring(hash);
+    return base + (base.contains("?") ? "&" : "?") + param + fragment;
+  }
+
+  private static String truncate(String value) {
+    if (value == null) {
+      return null;
+    }
+    return value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH);
+  }
+}

@@ -1,0 +1,236 @@
+package dev.postbackrelay.postback;
+
+import dev.postbackrelay.Params;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickStore;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Accepts postbacks at the edge: checks everything that can be checked without attribution
+ * (shape, macros, click-id integrity, campaign credentials), then hands the postback to the
+ * conversion queue. It acknowledges only what the queue has durably taken.
+ *
+ * <p>The click is read here only when the postback does not name its campaign, to know which
+ * campaign's credentials apply.
+ */
+public final class PostbackService {
+
+  static final String[] CLICK_ID = {"click_id", "clickid", "cid", "subid", "sub_id", "cnv_id"};
+  static final String[] EVENT = {"event", "goal", "type", "et"};
+  static final String[] STATUS = {"status", "cnv_status", "conv_status"};
+  static final String[] AMOUNT = {"amount", "sum", "sale_amount"};
+  static final String[] PAYOUT = {"payout", "commission", "revenue"};
+  static final String[] CURRENCY = {"currency", "cnv_currency"};
+  static final String[] TXID = {"txid", "tid", "order_id", "action_id"};
+  static final String[] TOKEN = {"token", "secret", "key", "security_token"};
+  static final String[] AFFILIATE = {"affiliate_id", "ref_id"};
+
+  private static final Set<String> CONSUMED = Set.of(
+      "click_id", "clickid", "cid", "subid", "sub_id", "cnv_id", "event", "goal", "type", "et", "status",
+      "cnv_status", "conv_status", "amount", "sum", "sale_amount", "payout", "commission", "revenue", "currency",
+      "cnv_currency", "txid", "tid", "order_id", "action_id", "transaction_id", "token", "secret", "key",
+      "security_token", "campaign_id", "affiliate_id", "ref_id", "customer_id", "new_customer", "conversion_rate",
+      "return", "ts", "sig", "lead_status", "sale_status", "rejected_status", "rebill_status", "chargeback_status");
+  private static final int MAX_EXTRA = 40;
+  private static final int MAX_VALUE = 512;
+
+  private final CampaignStore campaigns;
+  private final ClickStore clicks;
+  private final ClickIds clickIds;
+  private final ConversionQueue queue;
+  private final PostbackIds postbackIds;
+  private final Clock clock;
+
+  public PostbackService(CampaignStore campaigns, ClickStore clicks, ClickIds clickIds, ConversionQueue queue,
+      PostbackIds postbackIds, Clock clock) {
+    this.campaigns = campaigns;
+    this.clicks = clicks;
+    this.clickIds = clickIds;
+    this.queue = queue;
+    this.postbackIds = postbackIds;
+    this.clock = clock;
+  }
+
+  /**
+   * Validates, authenticates and queues a postback.
+   *
+   * @return the queued postback (its id is what the sender is told)
+   * @throws RejectedException for anything the sender must fix; nothing was queued
+   * @throws dev.postbackrelay.QueueUnavailableException when the queue did not take it
+   */
+  public Postback accept(InboundPostback in) {
+    Params p = in.params();
+    Macros.findUnsubstituted(p.asMap()).ifPresent(m -> {
+      throw new RejectedException(Reason.UNSUBSTITUTED_MACRO,
+          "Parameter '" + m.getKey() + "' holds the unsubstituted macro " + m.getValue()
+              + ": configure the sender to replace it with the real value.", m.getKey(), m.getValue());
+    });
+
+    Campaign campaign = p.first("campaign_id").map(this::campaign).orElse(null);
+    String clickId = clickId(p, campaign);
+    String customerId = p.first("customer_id").map(PostbackService::cap).orElse(null);
+    if (clickId == null && (customerId == null || campaign == null)) {
+      throw new RejectedException(Reason.MISSING_CLICK_ID, customerId == null
+          ? Reason.MISSING_CLICK_ID.sentence()
+          : "A postback with customer_id and no click id must also name campaign_id.");
+    }
+    if (clickId != null && !clickIds.verify(clickId)) {
+      throw new RejectedException(Reason.MALFORMED_CLICK_ID);
+    }
+    if (campaign == null) {
+      Click click = clicks.find(clickId).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
+      campaign = campaign(click.campaignId());
+    }
+    authenticate(campaign, in);
+
+    Instant now = clock.instant();
+    Postback postback = new Postback(
+        postbackIds.next(now),
+        now,
+        in.sourceIp(),
+        clickId,
+        campaign.id(),
+        p.first(AFFILIATE).orElse(null),
+        p.first(EVENT).map(e -> e.toLowerCase(Locale.ROOT)).map(PostbackService::cap).orElse("conversion"),
+        cap(txid(p, campaign)),
+        decimal(p, AMOUNT),
+        decimal(p, PAYOUT),
+        currency(p),
+        decimal(p, "conversion_rate"),
+        status(p, campaign),
+        p.first(STATUS).orElse(null),
+        customerId,
+        p.first("new_customer").map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
+        extra(p));
+    queue.send(postback);
+    return postback;
+  }
+
+  private Campaign campaign(String id) {
+    return campaigns.find(id).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+  }
+
+  /**
+   * The click id from its names, or from {@code transaction_id} where the campaign says it means
+   * the click id; without a known campaign, {@code transaction_id} counts as a click id only when
+   * it verifies as one of ours.
+   */
+  private String clickId(Params p, Campaign campaign) {
+    Optional<String> named = p.first(CLICK_ID);
+    if (named.isPresent()) {
+      return named.get();
+    }
+    Optional<String> tx = p.first("transaction_id");
+    if (tx.isEmpty()) {
+      return null;
+    }
+    if (campaign != null) {
+      return campaign.transactionIdMeans() == Campaign.TransactionIdMeans.CLICK_ID ? tx.get() : null;
+    }
+    return clickIds.verify(tx.get()) ? tx.get() : null;
+  }
+
+  private String txid(Params p, Campaign campaign) {
+    Optional<String> tx = p.first(TXID);
+    if (tx.isPresent()) {
+      return tx.get();
+    }
+    if (campaign.transactionIdMeans() == Campaign.TransactionIdMeans.ORDER_ID) {
+      Optional<String> transactionId = p.first("transaction_id");
+      if (transactionId.isPresent() && !clickIds.verify(transactionId.get())) {
+        return transactionId.get();
+      }
+    }
+    return "";
+  }
+
+  private void authenticate(Campaign campaign, InboundPostback in) {
+    if (!campaign.ipAllowlist().isEmpty()
+        && campaign.ipAllowlist().stream().noneMatch(block -> Cidr.parse(block).contains(in.sourceIp()))) {
+      throw new RejectedException(Reason.IP_NOT_ALLOWED);
+    }
+    if (campaign.postbackToken() != null && !campaign.postbackToken().isEmpty()) {
+      String sent = in.params().first(TOKEN).orElse("");
+      if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+          campaign.postbackToken().getBytes(StandardCharsets.UTF_8))) {
+        throw new RejectedException(Reason.BAD_TOKEN);
+      }
+    }
+    if (campaign.signingSecret() != null && !campaign.signingSecret().isEmpty()
+        && !PostbackSignature.verify(campaign.signingSecret(), in, clock.instant())) {
+      throw new RejectedException(Reason.BAD_SIGNATURE);
+    }
+  }
+
+  private static BigDecimal decimal(Params p, String... names) {
+    Optional<Map.Entry<String, String>> named = p.firstNamed(names);
+    if (named.isEmpty()) {
+      return null;
+    }
+    String raw = named.get().getValue().replace(',', '.');
+    try {
+      BigDecimal value = new BigDecimal(raw);
+      if (value.signum() < 0 || value.precision() - value.scale() > 15 || value.scale() > 8) {
+        throw new NumberFormatException();
+      }
+      return value.stripTrailingZeros();
+    } catch (NumberFormatException e) {
+      throw new RejectedException(Reason.INVALID_AMOUNT,
+          "Parameter '" + named.get().getKey() + "' must be a non-negative decimal number such as 12.50.",
+          named.get().getKey(), null);
+    }
+  }
+
+  private static String currency(Params p) {
+    Optional<String> currency = p.first(CURRENCY);
+    if (currency.isEmpty()) {
+      return null;
+    }
+    String c = currency.get().toUpperCase(Locale.ROOT);
+    if (!c.matches("[A-Z]{3}")) {
+      throw new RejectedException(Reason.INVALID_CURRENCY);
+    }
+    return c;
+  }
+
+  private static ConversionStatus status(Params p, Campaign campaign) {
+    Optional<String> word = p.first(STATUS);
+    if (word.isEmpty()) {
+      return null;
+    }
+    return StatusWords.map(word.get(), campaign.statusMap(), p)
+        .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_STATUS,
+            "The status '" + cap(word.get()) + "' is not recognised; use pending, approved, rejected or chargeback,"
+                + " or map it with sale_status=, lead_status=, rejected_status= or the campaign's status map.",
+            "status", null));
+  }
+
+  private static Map<String, String> extra(Params p) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : p.asMap().entrySet()) {
+      if (!CONSUMED.contains(e.getKey()) && extra.size() < MAX_EXTRA && e.getKey().length() <= 64) {
+        extra.put(e.getKey(), cap(e.getValue()));
+      }
+    }
+    return extra;
+  }
+
+  private static String cap(String value) {
+    return value == null || value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.postbackrelay.lambda.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.Payout;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON form of a campaign, as the admin API takes and shows it and as the campaigns table
+ * stores it. Type errors become {@link Reason#INVALID_CAMPAIGN} with the field named.
+ */
+public final class CampaignJson {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String MASK = "********";
+
+  private CampaignJson() {}
+
+  public static Campaign parse(String campaignId, String json) {
+    JsonNode n;
+    try {
+      n = MAPPER.readTree(json == null ? "" : json);
+    } catch (JsonProcessingException e) {
+      throw invalid("The body is not valid JSON.");
+    }
+    if (n == null || !n.isObject()) {
+      throw invalid("The body must be a JSON object.");
+    }
+    String status = text(n, "status", "active");
+    if (!status.equals("active") && !status.equals("paused")) {
+      throw invalid("status must be active or paused.");
+    }
+    String means = text(n, "transaction_id_means", "order_id");
+    if (!means.equals("order_id") && !means.equals("click_id")) {
+      throw invalid("transaction_id_means must be click_id or order_id.");
+    }
+    return new Campaign(
+        campaignId,
+        text(n, "landing_url", null),
+        text(n, "postback_token", null),
+        status.equals("active"),
+        Duration.ofDays(integer(n, "attribution_window_days", 30)),
+        Duration.ofSeconds(integer(n, "min_click_age_seconds", 0)),
+        text(n, "currency", "USD").toUpperCase(Locale.ROOT),
+        bool(n, "allow_repeat_sales"),
+        means.equals("click_id") ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID,
+        strings(n, "ip_allowlist"),
+        text(n, "signing_secret", null),
+        statusMap(n.get("status_map")),
+        payouts(n.get("payouts")),
+        affiliates(n.get("affiliates")));
+  }
+
+  /** The stored form: everything, secrets included. */
+  public static String write(Campaign c) {
+    return tree(c, false).toString();
+  }
+
+  /** The form shown to operators: secrets masked. */
+  public static ObjectNode view(Campaign c) {
+    return tree(c, true);
+  }
+
+  private static ObjectNode tree(Campaign c, boolean mask) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("campaign_id", c.id());
+    n.put("landing_url", c.landingUrl());
+    if (c.postbackToken() != null) {
+      n.put("postback_token", mask ? MASK : c.postbackToken());
+    }
+    n.put("status", c.active() ? "active" : "paused");
+    n.put("attribution_window_days", c.attributionWindow().toDays());
+    n.put("min_click_age_seconds", c.minClickAge().toSeconds());
+    n.put("currency", c.currency());
+    n.put("allow_repeat_sales", c.allowRepeatSales());
+    n.put("transaction_id_means", c.transactionIdMeans().name().toLowerCase(Locale.ROOT));
+    c.ipAllowlist().forEach(n.putArray("ip_allowlist")::add);
+    if (c.signingSecret() != null) {
+      n.put("signing_secret", mask ? MASK : c.signingSecret());
+    }
+    ObjectNode statusMap = n.putObject("status_map");
+    c.statusMap().forEach((word, status) -> statusMap.put(word, status.code()));
+    ObjectNode payouts = n.putObject("payouts");
+    c.payouts().forEach((event, p) -> payouts.putObject(event)
+        .put("type", p.type().name().toLowerCase(Locale.ROOT)).put("value", p.value().toPlainString()));
+    ObjectNode affiliates = n.putObject("affiliates");
+    c.affiliates().forEach((id, a) -> {
+      ObjectNode an = affiliates.putObject(id);
+      if (a.postbackUrl() != null) {
+        an.put("postback_url", a.postbackUrl());
+      }
+      an.put("method", a.method());
+      a.events().stream().sorted().forEach(an.putArray("events")::add);
+      a.statuses().stream().map(ConversionStatus::code).sorted().forEach(an.putArray("statuses")::add);
+    });
+    return n;
+  }
+
+  private static Map<String, ConversionStatus> statusMap(JsonNode n) {
+    Map<String, ConversionStatus> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw invalid("status_map must be an object of word -> status.");
+    }
+    n.fields().forEachRemaining(e -> out.put(e.getKey().toLowerCase(Locale.ROOT), status(e.getValue().asText(), "status_map")));
+    return out;
+  }
+
+  private static Map<String, Payout> payouts(JsonNode n) {
+    Map<String, Payout> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw invalid("payouts must be an object of event -> {type, value}.");
+    }
+    n.fields().forEachRemaining(e -> {
+      String type = e.getValue().path("type").asText("fixed");
+      if (!type.equals("fixed") && !type.equals("percent")) {
+        throw invalid("payouts." + e.getKey() + ".type must be fixed or percent.");
+      }
+      BigDecimal value;
+      try {
+        value = new BigDecimal(e.getValue().path("value").asText());
+      } catch (NumberFormatException ex) {
+        throw invalid("payouts." + e.getKey() + ".value must be a number.");
+      }
+      out.put(e.getKey().toLowerCase(Locale.ROOT), new Payout(Payout.Type.valueOf(type.toUpperCase(Locale.ROOT)), value));
+    });
+    return out;
+  }
+
+  private static Map<String, Affiliate> affiliates(JsonNode n) {
+    Map<String, Affiliate> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw invalid("affiliates must be an object of affiliate_id -> {postback_url, ...}.");
+    }
+    n.fields().forEachRemaining(e -> {
+      JsonNode a = e.getValue();
+      if (!a.isObject()) {
+        throw invalid("affiliates." + e.getKey() + " must be an object.");
+      }
+      Set<String> events = new LinkedHashSet<>();
+      strings(a, "events").forEach(s -> events.add(s.toLowerCase(Locale.ROOT)));
+      Set<ConversionStatus> statuses = new LinkedHashSet<>();
+      strings(a, "statuses").forEach(s -> statuses.add(status(s, "affiliates." + e.getKey() + ".statuses")));
+      out.put(e.getKey(), new Affiliate(text(a, "postback_url", null),
+          text(a, "method", "GET").toUpperCase(Locale.ROOT), events, statuses));
+    });
+    return out;
+  }
+
+  private static ConversionStatus status(String code, String field) {
+    try {
+      return ConversionStatus.fromCode(code);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + " values must be pending, approved, rejected or chargeback.");
+    }
+  }
+
+  private static String text(JsonNode n, String field, String fallback) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isTextual()) {
+      throw invalid(field + " must be a string.");
+    }
+    return v.asText();
+  }
+
+  private static long integer(JsonNode n, String field, long fallback) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw invalid(field + " must be a whole number.");
+    }
+    return v.asLong();
+  }
+
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw invalid(field + " must be true or false.");
+    }
+    return v.asBoolean();
+  }
+
+  private static List<String> strings(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    List<String> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw invalid(field + " must be an array of strings.");
+    }
+    v.forEach(item -> out.add(item.asText()));
+    return out;
+  }
+
+  private static RejectedException invalid(String message) {
+    return new RejectedException(Reason.INVALID_CAMPAIGN, message);
+  }
+}

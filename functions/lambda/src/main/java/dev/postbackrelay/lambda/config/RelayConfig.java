@@ -1,0 +1,68 @@
+package dev.postbackrelay.lambda.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * All configuration, in one place. Every value arrives as an environment variable set by
+ * {@code template.yaml} ({@code RELAY_CAMPAIGNS_TABLE} is {@code relay.campaigns-table}); table
+ * and queue names are never written in code.
+ */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+  /** The campaigns table. */
+  String campaignsTable();
+
+  /** The tracking table: clicks, conversions, the postback log, customer bindings. */
+  String trackingTable();
+
+  /** The conversion queue's URL. */
+  String conversionQueueUrl();
+
+  ClickId clickId();
+
+  Outbound outbound();
+
+  Admin admin();
+
+  /** How long a container may serve a campaign from memory before reading it again. */
+  @WithDefault("10s")
+  Duration campaignCacheTtl();
+
+  /** Exchange rates per US dollar, {@code EUR=0.92,GBP=0.79}; empty means no conversion. */
+  Optional<String> rates();
+
+  /** Where the click-id MAC keys come from: exactly one of the two. */
+  interface ClickId {
+    /** The Secrets Manager secret (ARN or name) holding the keys (deployed). */
+    Optional<String> keysSecret();
+
+    /** The keys themselves, comma-separated base64url, newest first (local stack and tests). */
+    Optional<String> keys();
+  }
+
+  /** Outbound HTTP (forwarding). */
+  interface Outbound {
+    /** Allow loopback targets: the local stack's tests stand in for partners on 127.0.0.1. */
+    @WithDefault("false")
+    boolean allowLoopback();
+
+    @WithDefault("2s")
+    Duration connectTimeout();
+
+    @WithDefault("5s")
+    Duration readTimeout();
+  }
+
+  /** Admin API authentication. */
+  interface Admin {
+    /**
+     * When set, admin routes demand {@code Authorization: Bearer <token>} (local stack); when
+     * absent they demand API Gateway's IAM authorizer context (deployed).
+     */
+    Optional<String> token();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.postbackrelay.lambda.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.lambda.admin.AdminApi;
+import dev.postbackrelay.lambda.admin.AdminAuth;
+import dev.postbackrelay.lambda.http.HttpRequests;
+import dev.postbackrelay.lambda.http.HttpResponses;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.Map;
+
+/** The admin routes: campaigns, and the received-postbacks log by postback id and by click id. */
+@Named("admin")
+public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  @Inject
+  AdminApi admin;
+  @Inject
+  AdminAuth auth;
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    try {
+      auth.check(event);
+      Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+      var body = switch (String.valueOf(event.getRouteKey())) {
+        case "PUT /admin/campaigns/{campaign_id}" -> admin.putCampaign(path.get("campaign_id"), HttpRequests.body(event));
+        case "GET /admin/campaigns/{campaign_id}" -> admin.getCampaign(path.get("campaign_id"));
+        case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
+        case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
+        default -> throw new RejectedException(Reason.NOT_FOUND);
+      };
+      return HttpResponses.json(200, body);
+    } catch (RuntimeException e) {
+      return HttpResponses.failure(e, HttpRequests.requestId(event));
+    }
+  }
+}

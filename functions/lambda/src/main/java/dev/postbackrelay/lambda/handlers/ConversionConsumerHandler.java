@@ -1,0 +1,60 @@
+package dev.postbackrelay.lambda.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.postbackrelay.attribution.AttributionService;
+import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.postback.Postback;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The conversion queue's consumer: attributes a batch and reports, per message, the ones to
+ * retry (unreadable, failed, or with a delivery still owed). SQS redrives a message to the
+ * dead-letter queue after the queue's maxReceiveCount.
+ */
+@Named("consumer")
+public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  private static final Logger LOG = Logger.getLogger(ConversionConsumerHandler.class);
+
+  @Inject
+  AttributionService attribution;
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    Map<String, List<String>> messagesByPostback = new LinkedHashMap<>();
+    List<Postback> batch = new ArrayList<>();
+    for (SQSEvent.SQSMessage message : event.getRecords()) {
+      try {
+        Postback postback = PostbackJson.read(message.getBody());
+        if (messagesByPostback.computeIfAbsent(postback.postbackId(), k -> new ArrayList<>()).isEmpty()) {
+          batch.add(postback);
+        }
+        messagesByPostback.get(postback.postbackId()).add(message.getMessageId());
+      } catch (RuntimeException e) {
+        LOG.errorf("message %s is not a postback; leaving it for the dead-letter queue", message.getMessageId());
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+      }
+    }
+    Map<String, AttributionService.Result> results = attribution.attributeAll(batch);
+    messagesByPostback.forEach((postbackId, messageIds) -> {
+      AttributionService.Result result = results.get(postbackId);
+      if (result == null || !result.delivered()) {
+        messageIds.forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
+      } else {
+        LOG.infof("postback %s: %s %s", postbackId, result.decision().outcome(),
+            result.decision().reason() == null ? "" : result.decision().reason().code());
+      }
+    });
+    return new SQSBatchResponse(failures);
+  }
+}

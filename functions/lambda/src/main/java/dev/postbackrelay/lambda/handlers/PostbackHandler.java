@@ -1,0 +1,47 @@
+package dev.postbackrelay.lambda.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.postbackrelay.lambda.http.HttpRequests;
+import dev.postbackrelay.lambda.http.HttpResponses;
+import dev.postbackrelay.postback.InboundPostback;
+import dev.postbackrelay.postback.Postback;
+import dev.postbackrelay.postback.PostbackService;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.jboss.logging.MDC;
+
+/**
+ * {@code GET|POST /postback}: answers 200 once the postback is durably queued. {@code return=}
+ * chooses a plain-text reply body instead of JSON, as Keitaro's networks expect.
+ */
+@Named("postback")
+public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  @Inject
+  PostbackService postbacks;
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    String requestId = HttpRequests.requestId(event);
+    MDC.put("request_id", requestId);
+    try {
+      var params = HttpRequests.queryAndBody(event);
+      Postback accepted = postbacks.accept(new InboundPostback(params, HttpRequests.method(event),
+          HttpRequests.path(event), HttpRequests.sourceIp(event)));
+      MDC.put("postback_id", accepted.postbackId());
+      var reply = params.first("return").map(ReturnBody::sanitise);
+      if (reply.isPresent()) {
+        return HttpResponses.text(200, reply.get());
+      }
+      return HttpResponses.json(200, HttpResponses.object().put("status", "accepted")
+          .put("postback_id", accepted.postbackId()));
+    } catch (RuntimeException e) {
+      return HttpResponses.failure(e, requestId);
+    } finally {
+      MDC.clear();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.postbackrelay.lambda.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.QueueUnavailableException;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds HTTP API responses, and maps every failure to its status code in one place: a
+ * {@link RejectedException} to its reason's status and code, a {@link QueueUnavailableException}
+ * to 503, anything else to 500 with the request id (details only in the log).
+ */
+public final class HttpResponses {
+
+  private static final Logger LOG = Logger.getLogger(HttpResponses.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Map<String, String> JSON = Map.of("content-type", "application/json", "cache-control", "no-store");
+
+  private HttpResponses() {}
+
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  public static APIGatewayV2HTTPResponse json(int status, ObjectNode body) {
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(JSON).withBody(body.toString()).build();
+  }
+
+  public static APIGatewayV2HTTPResponse text(int status, String body) {
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+        .withHeaders(Map.of("content-type", "text/plain; charset=utf-8", "cache-control", "no-store"))
+        .withBody(body).build();
+  }
+
+  public static APIGatewayV2HTTPResponse redirect(String location) {
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(302)
+        .withHeaders(Map.of("location", location, "cache-control", "no-store", "referrer-policy", "no-referrer-when-downgrade"))
+        .build();
+  }
+
+  public static APIGatewayV2HTTPResponse error(Reason reason, String message) {
+    ObjectNode body = object().put("error", reason.code()).put("message", message);
+    return json(reason.httpStatus(), body);
+  }
+
+  /** The one place where failures become HTTP responses. */
+  public static APIGatewayV2HTTPResponse failure(RuntimeException e, String requestId) {
+    if (e instanceof RejectedException r) {
+      ObjectNode body = object().put("error", r.reason().code()).put("message", r.getMessage());
+      if (r.parameter() != null) {
+        body.put("parameter", r.parameter());
+      }
+      if (r.value() != null) {
+        body.put("value", r.value());
+      }
+      return json(r.reason().httpStatus(), body);
+    }
+    if (e instanceof QueueUnavailableException) {
+      LOG.errorf(e, "conversion queue unavailable (request %s)", requestId);
+      return error(Reason.QUEUE_UNAVAILABLE, Reason.QUEUE_UNAVAILABLE.sentence());
+    }
+    LOG.errorf(e, "unexpected failure (request %s)", requestId);
+    return error(Reason.INTERNAL_ERROR, "Something went wrong on our side (request " + requestId + ").");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.postbackrelay.lambda.queue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.postback.Postback;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The wire form of a {@link Postback}: the conversion queue's message body and the postback log's
+ * stored record. Snake-case names, decimals as strings (no binary floating point), times as ISO-8601.
+ */
+public final class PostbackJson {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private PostbackJson() {}
+
+  public static String write(Postback p) {
+    try {
+      return MAPPER.writeValueAsString(tree(p));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise postback", e);
+    }
+  }
+
+  public static ObjectNode tree(Postback p) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("postback_id", p.postbackId());
+    n.put("received_at", p.receivedAt().toString());
+    n.put("source_ip", p.sourceIp());
+    n.put("click_id", p.clickId());
+    n.put("campaign_id", p.campaignId());
+    n.put("affiliate_id", p.affiliateId());
+    n.put("event", p.event());
+    n.put("txid", p.txid());
+    n.put("amount", p.amount() == null ? null : p.amount().toPlainString());
+    n.put("payout", p.payout() == null ? null : p.payout().toPlainString());
+    n.put("currency", p.currency());
+    n.put("conversion_rate", p.conversionRate() == null ? null : p.conversionRate().toPlainString());
+    n.put("status", p.status() == null ? null : p.status().code());
+    n.put("status_word", p.statusWord());
+    n.put("customer_id", p.customerId());
+    n.put("new_customer", p.newCustomer());
+    ObjectNode extra = n.putObject("extra");
+    p.extra().forEach(extra::put);
+    return n;
+  }
+
+  public static Postback read(String json) {
+    try {
+      return read(MAPPER.readTree(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a postback message", e);
+    }
+  }
+
+  public static Postback read(JsonNode n) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    n.path("extra").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+    return new Postback(
+        text(n, "postback_id"),
+        Instant.parse(text(n, "received_at")),
+        text(n, "source_ip"),
+        text(n, "click_id"),
+        text(n, "campaign_id"),
+        text(n, "affiliate_id"),
+        text(n, "event"),
+        text(n, "txid"),
+        decimal(n, "amount"),
+        decimal(n, "payout"),
+        text(n, "currency"),
+        decimal(n, "conversion_rate"),
+        text(n, "status") == null ? null : ConversionStatus.fromCode(text(n, "status")),
+        text(n, "status_word"),
+        text(n, "customer_id"),
+        n.path("new_customer").asBoolean(false),
+        extra);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static BigDecimal decimal(JsonNode n, String field) {
+    String v = text(n, field);
+    return v == null ? null : new BigDecimal(v);
+  }
+}

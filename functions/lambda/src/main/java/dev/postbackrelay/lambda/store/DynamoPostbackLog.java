@@ -1,0 +1,102 @@
+package dev.postbackrelay.lambda.store;
+
+import static dev.postbackrelay.lambda.store.Attr.n;
+import static dev.postbackrelay.lambda.store.Attr.putIfPresent;
+import static dev.postbackrelay.lambda.store.Attr.s;
+import static dev.postbackrelay.lambda.store.Attr.str;
+import static dev.postbackrelay.lambda.store.TrackingItems.*;
+
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.attribution.Decision;
+import dev.postbackrelay.attribution.PostbackLog;
+import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.lambda.queue.PostbackJson;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The received-postbacks log in the tracking table: one entry under the postback's id and, when
+ * it named a click, a copy under the click, written together in one BatchWriteItem. Puts are
+ * idempotent, so a re-delivered message rewrites the same entries.
+ */
+public final class DynamoPostbackLog implements PostbackLog {
+
+  static final Duration RETENTION = Duration.ofDays(90);
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoPostbackLog(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public void record(PostbackRecord entry) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(POSTBACK_ID, s(entry.postback().postbackId()));
+    item.put(RECORD, s(PostbackJson.write(entry.postback())));
+    item.put(DECISION, s(entry.decision().outcome().name().toLowerCase(Locale.ROOT)));
+    putIfPresent(item, REASON, entry.decision().reason() == null ? null : entry.decision().reason().code());
+    putIfPresent(item, CONVERSION, entry.decision().conversionKey());
+    item.put(DECIDED_AT, n(entry.decidedAt().toEpochMilli()));
+    item.put(EXPIRES_AT, n(entry.postback().receivedAt().plus(RETENTION).getEpochSecond()));
+
+    List<WriteRequest> writes = new ArrayList<>();
+    Map<String, AttributeValue> main = new HashMap<>(item);
+    main.put(PK, s(postbackPk(entry.postback().postbackId())));
+    main.put(SK, s(POSTBACK_SK));
+    writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(main).build()).build());
+    if (entry.postback().clickId() != null) {
+      Map<String, AttributeValue> copy = new HashMap<>(item);
+      copy.put(PK, s(clickPk(entry.postback().clickId())));
+      copy.put(SK, s(POSTBACK_COPY_PREFIX + entry.postback().postbackId()));
+      writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(copy).build()).build());
+    }
+    Map<String, List<WriteRequest>> request = Map.of(table, writes);
+    for (int attempt = 0; !request.isEmpty(); attempt++) {
+      Map<String, List<WriteRequest>> current = request;
+      var response = dynamo.batchWriteItem(b -> b.requestItems(current));
+      request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+      if (!request.isEmpty()) {
+        Backoff.sleep(attempt);
+      }
+    }
+  }
+
+  @Override
+  public Optional<PostbackRecord> find(String postbackId) {
+    var response = dynamo.getItem(b -> b.tableName(table)
+        .key(Map.of(PK, s(postbackPk(postbackId)), SK, s(POSTBACK_SK))).consistentRead(true));
+    return response.hasItem() && !response.item().isEmpty() ? Optional.of(fromItem(response.item())) : Optional.empty();
+  }
+
+  @Override
+  public List<PostbackRecord> findByClick(String clickId) {
+    List<PostbackRecord> out = new ArrayList<>();
+    dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+            .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+            .expressionAttributeValues(Map.of(":pk", s(clickPk(clickId)), ":prefix", s(POSTBACK_COPY_PREFIX))))
+        .items().forEach(item -> out.add(fromItem(item)));
+    return out;
+  }
+
+  private static PostbackRecord fromItem(Map<String, AttributeValue> item) {
+    String reason = str(item, REASON);
+    Decision decision = new Decision(Decision.Outcome.valueOf(str(item, DECISION).toUpperCase(Locale.ROOT)),
+        reason == null ? null : Reason.valueOf(reason.toUpperCase(Locale.ROOT)), str(item, CONVERSION));
+    return new PostbackRecord(PostbackJson.read(str(item, RECORD)), decision,
+        Instant.ofEpochMilli(Attr.num(item, DECIDED_AT)));
+  }
+}

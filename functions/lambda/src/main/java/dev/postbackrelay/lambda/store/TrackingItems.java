@@ -1,0 +1,73 @@
+package dev.postbackrelay.lambda.store;
+
+/**
+ * The tracking table's layout: every attribute name and key shape, in one place.
+ *
+ * <pre>
+ * pk                         sk                       item
+ * click#&lt;click_id&gt;          click                    the click
+ * click#&lt;click_id&gt;          conv#&lt;event&gt;[#&lt;txid&gt;]   a conversion (status history, deliveries)
+ * click#&lt;click_id&gt;          pb#&lt;postback_id&gt;         a postback that named the click (copy of the log entry)
+ * postback#&lt;postback_id&gt;    postback                 the postback log entry
+ * customer#&lt;campaign&gt;#&lt;id&gt;  binding                  lifetime attribution binding
+ * </pre>
+ * Every item carries {@code expires_at} (epoch seconds), the table's TTL attribute.
+ */
+final class TrackingItems {
+
+  static final String PK = "pk";
+  static final String SK = "sk";
+  static final String EXPIRES_AT = "expires_at";
+  static final String CLICK_SK = "click";
+  static final String POSTBACK_SK = "postback";
+  static final String BINDING_SK = "binding";
+  static final String CONVERSION_PREFIX = "conv#";
+  static final String POSTBACK_COPY_PREFIX = "pb#";
+
+  static final String CLICK_ID = "click_id";
+  static final String CAMPAIGN_ID = "campaign_id";
+  static final String AFFILIATE_ID = "affiliate_id";
+  static final String CREATED_AT = "created_at";
+  static final String SUBS = "subs";
+  static final String PLATFORM_IDS = "platform_ids";
+  static final String EXTRA = "extra";
+  static final String IP = "ip";
+  static final String USER_AGENT = "user_agent";
+  static final String REFERER = "referer";
+  static final String COUNTRY = "country";
+
+  static final String EVENT = "event";
+  static final String TXID = "txid";
+  static final String STATUS = "status";
+  static final String AMOUNT = "amount";
+  static final String CURRENCY = "currency";
+  static final String PAYOUT = "payout";
+  static final String PAYOUT_CURRENCY = "payout_currency";
+  static final String POSTBACK_ID = "postback_id";
+  static final String HISTORY = "history";
+  static final String DELIVERIES = "deliveries";
+
+  static final String RECORD = "record";
+  static final String DECISION = "decision";
+  static final String REASON = "reason";
+  static final String CONVERSION = "conversion";
+  static final String DECIDED_AT = "decided_at";
+
+  private TrackingItems() {}
+
+  static String clickPk(String clickId) {
+    return "click#" + clickId;
+  }
+
+  static String conversionSk(String key) {
+    return CONVERSION_PREFIX + key;
+  }
+
+  static String postbackPk(String postbackId) {
+    return "postback#" + postbackId;
+  }
+
+  static String customerPk(String campaignId, String customerId) {
+    return "customer#" + campaignId + "#" + customerId;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.postbackrelay.lambda.wiring;
+
+import dev.postbackrelay.attribution.AttributionService;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.CustomerStore;
+import dev.postbackrelay.attribution.PostbackLog;
+import dev.postbackrelay.attribution.RateTable;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickService;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.forwarding.OutboundGuard;
+import dev.postbackrelay.lambda.config.RelayConfig;
+import dev.postbackrelay.lambda.forwarding.HttpPostbackSender;
+import dev.postbackrelay.lambda.queue.SqsConversionQueue;
+import dev.postbackrelay.lambda.store.DynamoCampaignStore;
+import dev.postbackrelay.lambda.store.DynamoClickStore;
+import dev.postbackrelay.lambda.store.DynamoConversionStore;
+import dev.postbackrelay.lambda.store.DynamoCustomerStore;
+import dev.postbackrelay.lambda.store.DynamoPostbackLog;
+import dev.postbackrelay.postback.ConversionQueue;
+import dev.postbackrelay.postback.PostbackIds;
+import dev.postbackrelay.postback.PostbackService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Builds every SDK client, adapter and service once per container, from {@link RelayConfig}.
+ * Region, credentials and (locally) endpoints come from the SDK's own environment variables.
+ */
+@ApplicationScoped
+public class Wiring {
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  DynamoDbClient dynamo() {
+    return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  @Produces
+  @Singleton
+  SqsClient sqs() {
+    return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  @Produces
+  @Singleton
+  CampaignStore campaigns(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
+    return new DynamoCampaignStore(dynamo, config.campaignsTable(), config.campaignCacheTtl(), clock);
+  }
+
+  @Produces
+  @Singleton
+  ClickStore clicks(DynamoDbClient dynamo, RelayConfig config) {
+    return new DynamoClickStore(dynamo, config.trackingTable());
+  }
+
+  @Produces
+  @Singleton
+  ConversionStore conversions(DynamoDbClient dynamo, RelayConfig config) {
+    return new DynamoConversionStore(dynamo, config.trackingTable());
+  }
+
+  @Produces
+  @Singleton
+  PostbackLog postbackLog(DynamoDbClient dynamo, RelayConfig config) {
+    return new DynamoPostbackLog(dynamo, config.trackingTable());
+  }
+
+  @Produces
+  @Singleton
+  CustomerStore customers(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
+    return new DynamoCustomerStore(dynamo, config.trackingTable(), clock);
+  }
+
+  @Produces
+  @Singleton
+  ConversionQueue conversionQueue(SqsClient sqs, RelayConfig config) {
+    return new SqsConversionQueue(sqs, config.conversionQueueUrl());
+  }
+
+  @Produces
+  @Singleton
+  OutboundGuard outboundGuard(RelayConfig config) {
+    return new OutboundGuard(config.outbound().allowLoopback());
+  }
+
+  @Produces
+  @Singleton
+  ClickIds clickIds(RelayConfig config) {
+    String keys = config.clickId().keys().orElseGet(() -> config.clickId().keysSecret()
+        .map(Wiring::readSecret)
+        .orElseThrow(() -> new IllegalStateException(
+            "set RELAY_CLICK_ID_KEYS_SECRET (deployed) or RELAY_CLICK_ID_KEYS (local) to configure click-id keys")));
+    List<byte[]> decoded = Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty())
+        .map(k -> Base64.getUrlDecoder().decode(k)).toList();
+    return new ClickIds(decoded);
+  }
+
+  private static String readSecret(String secretId) {
+    try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+      return secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
+    }
+  }
+
+  @Produces
+  @Singleton
+  ClickService clickService(CampaignStore campaigns, ClickStore clicks, ClickIds ids, Clock clock) {
+    return new ClickService(campaigns, clicks, ids, clock);
+  }
+
+  @Produces
+  @Singleton
+  PostbackService postbackService(CampaignStore campaigns, ClickStore clicks, ClickIds ids, ConversionQueue queue,
+      Clock clock) {
+    return new PostbackService(campaigns, clicks, ids, queue, new PostbackIds(), clock);
+  }
+
+  @Produces
+  @Singleton
+  AttributionService attributionService(ClickStore clicks, CampaignStore campaigns, ConversionStore conversions,
+      CustomerStore customers, PostbackLog log, OutboundGuard guard, RelayConfig config, Clock clock) {
+    ForwardingService forwarding = new ForwardingService(conversions,
+        new HttpPostbackSender(config.outbound().connectTimeout(), config.outbound().readTimeout()), guard, clock);
+    return new AttributionService(clicks, campaigns, conversions, customers, log, forwarding,
+        RateTable.parse(config.rates().orElse(null)), clock);
+  }
+}
