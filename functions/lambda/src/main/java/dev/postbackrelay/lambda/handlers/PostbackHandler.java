@@ -32,12 +32,10 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
       Postback accepted = postbacks.accept(new InboundPostback(params, HttpRequests.method(event),
           HttpRequests.path(event), HttpRequests.sourceIp(event)));
       MDC.put("postback_id", accepted.postbackId());
-      var reply = params.first("return").map(ReturnBody::sanitise);
-      if (reply.isPresent()) {
-        return HttpResponses.text(200, reply.get());
-      }
-      return HttpResponses.json(200, HttpResponses.object().put("status", "accepted")
-          .put("postback_id", accepted.postbackId()));
+      var reply = params.first("return").filter(r -> !r.equalsIgnoreCase("json")).map(ReturnBody::sanitise);
+      var response = reply.isPresent() ? HttpResponses.text(200, reply.get())
+          : HttpResponses.json(200, HttpResponses.object().put("status", "accepted").put("postback_id", accepted.postbackId()));
+      return HttpResponses.withHeader(response, "x-postback-id", accepted.postbackId());
     } catch (RuntimeException e) {
       return HttpResponses.failure(e, requestId);
     } finally {

@@ -30,6 +30,14 @@ public final class HttpResponses {
     return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(JSON).withBody(body.toString()).build();
   }
 
+  /** The same response with one more header. */
+  public static APIGatewayV2HTTPResponse withHeader(APIGatewayV2HTTPResponse response, String name, String value) {
+    Map<String, String> headers = new java.util.HashMap<>(response.getHeaders());
+    headers.put(name, value);
+    response.setHeaders(headers);
+    return response;
+  }
+
   public static APIGatewayV2HTTPResponse text(int status, String body) {
     return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
         .withHeaders(Map.of("content-type", "text/plain; charset=utf-8", "cache-control", "no-store"))

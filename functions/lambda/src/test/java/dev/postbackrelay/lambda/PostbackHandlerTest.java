@@ -1,0 +1,181 @@
+package dev.postbackrelay.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.postback.Postback;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(Profiles.Postback.class)
+class PostbackHandlerTest {
+
+  static final String TOKEN = "token-123456";
+
+  @Inject
+  CampaignStore campaigns;
+  @Inject
+  ClickStore clicks;
+  @Inject
+  ClickIds clickIds;
+
+  String clickId;
+
+  @BeforeEach
+  void clickOnACampaign() {
+    campaigns.put(Campaign.simple("summer-sale", "https://shop.example.com/?cid={click_id}", TOKEN,
+        Map.of("aff-42", Affiliate.withPostbackUrl(null))));
+    Instant now = Instant.now();
+    clickId = clickIds.issue(now);
+    clicks.put(new Click(clickId, "summer-sale", "aff-42", now, Map.of(), Map.of(), Map.of(), "203.0.113.10", "UA",
+        null, null, now.plusSeconds(86400)));
+    drainQueue();
+  }
+
+  @Test
+  void getWithNetworkAliases_isAcceptedAndQueuedUnderCanonicalNames() {
+    ObjectNode event = Events.load("postback-get.json");
+    event.put("rawQueryString", event.get("rawQueryString").asText().replace("REPLACE_CLICK_ID", clickId)
+        .replace("REPLACE_TOKEN", TOKEN));
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(200, response.path("statusCode").asInt());
+    JsonNode body = Events.body(response);
+    assertEquals("accepted", body.path("status").asText());
+    String postbackId = body.path("postback_id").asText();
+    assertEquals(postbackId, response.path("headers").path("x-postback-id").asText());
+    Postback queued = onlyQueued();
+    assertEquals(postbackId, queued.postbackId());
+    assertEquals(clickId, queued.clickId());
+    assertEquals("sale", queued.event());
+    assertEquals("ORDER-1001", queued.txid());
+    assertEquals(0, new BigDecimal("49.90").compareTo(queued.amount()));
+    assertEquals(0, new BigDecimal("7.50").compareTo(queued.payout()));
+    assertEquals("USD", queued.currency());
+    assertEquals("198.51.100.20", queued.sourceIp());
+  }
+
+  @Test
+  void postForm_base64Body_isAccepted() {
+    ObjectNode event = Events.load("postback-post-form.json");
+    Events.withBase64Body(event, "click_id=" + clickId + "&event=deposit&txid=D-77&amount=100&currency=EUR&token=" + TOKEN);
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(200, response.path("statusCode").asInt());
+    Postback queued = onlyQueued();
+    assertEquals("deposit", queued.event());
+    assertEquals("EUR", queued.currency());
+  }
+
+  @Test
+  void postJson_withMixedCaseNames_mapsTheStatusWord() {
+    ObjectNode event = Events.load("postback-post-json.json");
+    event.put("body", event.get("body").asText().replace("REPLACE_CLICK_ID", clickId).replace("REPLACE_TOKEN", TOKEN));
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(200, response.path("statusCode").asInt());
+    Postback queued = onlyQueued();
+    assertEquals(ConversionStatus.PENDING, queued.status());
+    assertEquals("lead", queued.statusWord());
+    assertEquals("R-5", queued.txid());
+    assertEquals("DE", queued.extra().get("country"));
+  }
+
+  @Test
+  void returnParameter_choosesAPlainTextReply() {
+    JsonNode response = Events.invoke(Events.http("GET", "GET /postback", "/postback",
+        "click_id=" + clickId + "&token=" + TOKEN + "&return=OK"));
+
+    assertEquals(200, response.path("statusCode").asInt());
+    assertEquals("OK", response.path("body").asText());
+    assertTrue(response.path("headers").path("content-type").asText().startsWith("text/plain"));
+  }
+
+  @Test
+  void missingClickId_is400AndNothingIsQueued() {
+    assertRejected("event=sale&token=" + TOKEN, 400, "missing_click_id");
+  }
+
+  @Test
+  void forgedClickId_is400WithoutTouchingTheQueue() {
+    String forged = clickId.substring(0, 31) + (clickId.charAt(31) == '0' ? '1' : '0');
+    assertRejected("click_id=" + forged + "&token=" + TOKEN, 400, "malformed_click_id");
+  }
+
+  @Test
+  void badToken_is403() {
+    assertRejected("click_id=" + clickId + "&token=wrong-token", 403, "bad_token");
+  }
+
+  @Test
+  void unsubstitutedMacro_namesTheParameterAndTheMacro() {
+    JsonNode body = assertRejected("click_id=" + clickId + "&token=" + TOKEN + "&sum=%7Bamount%7D", 400,
+        "unsubstituted_macro");
+    assertEquals("sum", body.path("parameter").asText());
+    assertEquals("{amount}", body.path("value").asText());
+  }
+
+  @Test
+  void invalidAmount_is400() {
+    assertRejected("click_id=" + clickId + "&token=" + TOKEN + "&amount=12abc", 400, "invalid_amount");
+  }
+
+  private JsonNode assertRejected(String query, int status, String reason) {
+    JsonNode response = Events.invoke(Events.http("GET", "GET /postback", "/postback", query));
+    assertEquals(status, response.path("statusCode").asInt(), response.toString());
+    JsonNode body = Events.body(response);
+    assertEquals(reason, body.path("error").asText());
+    assertTrue(body.path("message").asText().length() > 10);
+    assertTrue(queued().isEmpty(), "nothing is queued for a rejected postback");
+    return body;
+  }
+
+  private Postback onlyQueued() {
+    List<Postback> queued = queued();
+    assertEquals(1, queued.size(), "exactly one message on the conversion queue");
+    return queued.get(0);
+  }
+
+  static List<Postback> queued() {
+    List<Postback> out = new ArrayList<>();
+    try (var sqs = LocalAwsResource.aws().sqs()) {
+      String url = LocalAwsResource.aws().queueUrl("ConversionQueue");
+      while (true) {
+        var messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        if (messages.isEmpty()) {
+          return out;
+        }
+        for (var m : messages) {
+          out.add(PostbackJson.read(m.body()));
+          sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+        }
+      }
+    }
+  }
+
+  static void drainQueue() {
+    queued();
+  }
+}

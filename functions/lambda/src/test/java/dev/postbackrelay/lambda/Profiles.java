@@ -1,0 +1,65 @@
+package dev.postbackrelay.lambda;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One test profile per handler: the same switch the deployed functions flip with
+ * QUARKUS_LAMBDA_HANDLER. Each profile brings the local stand-ins as its test resource.
+ */
+public final class Profiles {
+
+  private Profiles() {}
+
+  abstract static class WithLocalAws implements QuarkusTestProfile {
+    private final String handler;
+    private final Map<String, String> args;
+
+    WithLocalAws(String handler, Map<String, String> args) {
+      this.handler = handler;
+      this.args = args;
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.lambda.handler", handler);
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(LocalAwsResource.class, args));
+    }
+  }
+
+  public static class Click extends WithLocalAws {
+    public Click() {
+      super("click", Map.of());
+    }
+  }
+
+  public static class Postback extends WithLocalAws {
+    public Postback() {
+      super("postback", Map.of());
+    }
+  }
+
+  /** The postback handler sending to a queue that does not exist: SQS refuses every send. */
+  public static class PostbackQueueDown extends WithLocalAws {
+    public PostbackQueueDown() {
+      super("postback", Map.of(LocalAwsResource.QUEUE_ARG, "NoSuchQueue"));
+    }
+  }
+
+  public static class Consumer extends WithLocalAws {
+    public Consumer() {
+      super("consumer", Map.of());
+    }
+  }
+
+  public static class Admin extends WithLocalAws {
+    public Admin() {
+      super("admin", Map.of());
+    }
+  }
+}
