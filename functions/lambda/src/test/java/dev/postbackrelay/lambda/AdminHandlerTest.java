@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Admin.class)
-class AdminHandlerTest {
+public class AdminHandlerTest {
 
   static final String CAMPAIGN = """
       {"landing_url":"https://shop.example.com/lp?cid={click_id}","postback_token":"s3cret-token",

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Click.class)
-class ClickHandlerTest {
+public class ClickHandlerTest {
 
   @Inject
   CampaignStore campaigns;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Consumer.class)
-class ConversionConsumerHandlerTest {
+public class ConversionConsumerHandlerTest {
 
   @Inject
   CampaignStore campaigns;

@@ -32,6 +32,30 @@ public final class LocalAws implements AutoCloseable {
     this.sqsEndpoint = sqsEndpoint;
   }
 
+  /** Endpoints of stand-ins someone else runs (LocalStack); {@link #close} leaves them alone. */
+  public static LocalAws external(String dynamoEndpoint, String sqsEndpoint) {
+    return new LocalAws(null, dynamoEndpoint, sqsEndpoint);
+  }
+
+  /** Creates the template's tables and queues on {@code aws}'s endpoints with the local-aws jar. */
+  public static void provision(LocalAws aws) {
+    Path root = repoRoot();
+    try {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", root.resolve("infra/local-aws/target/local-aws.jar").toString(), "dev.postbackrelay.localaws.Provision",
+          "--dynamodb", aws.dynamoEndpoint, "--sqs", aws.sqsEndpoint, "--template", root.resolve("template.yaml").toString())
+          .inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("provisioning failed with exit code " + p.exitValue());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot provision", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while provisioning", e);
+    }
+  }
+
   public static Path repoRoot() {
     String configured = System.getProperty("repo.root");
     Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().getParent();
@@ -92,6 +116,9 @@ public final class LocalAws implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -20,7 +20,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   /** Init argument naming the conversion queue (default ConversionQueue). */
   public static final String QUEUE_ARG = "conversion-queue";
 
-  static LocalAws aws;
+  private static LocalAws localAws;
+  static volatile LocalAws current;
   private String queue = "ConversionQueue";
 
   @Override
@@ -28,16 +29,23 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     queue = initArgs.getOrDefault(QUEUE_ARG, queue);
   }
 
+  /** The stand-ins the running application was pointed at (local ones, or LocalStack). */
   public static LocalAws aws() {
-    return aws;
+    return current;
   }
 
   @Override
   public Map<String, String> start() {
-    if (aws == null) {
-      aws = LocalAws.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(aws::close));
+    if (localAws == null) {
+      localAws = LocalAws.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(localAws::close));
     }
+    return pointAt(localAws, queue);
+  }
+
+  /** Points the SDK and the application at {@code aws}; returns the application's configuration. */
+  public static Map<String, String> pointAt(LocalAws aws, String queue) {
+    current = aws;
     System.setProperty("aws.region", "us-east-1");
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");

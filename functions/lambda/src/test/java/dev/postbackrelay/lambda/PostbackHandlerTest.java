@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Postback.class)
-class PostbackHandlerTest {
+public class PostbackHandlerTest {
 
   static final String TOKEN = "token-123456";
 
