@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
 /**
  * Attributes queued postbacks to clicks and counts each conversion once.
  *
+ * <p>A new conversion without a status is approved: a postback is the advertiser's confirmation,
+ * and networks that hold conversions say so ({@code status=lead}, {@code hold}, {@code pending}).
+ *
  * <p>Rules, in order: the click must exist; the postback's campaign must be the click's; a new
  * conversion must come within the campaign's window and no sooner than its minimum click age;
  * then a conditional write creates the conversion, or finds the existing one, which makes the
@@ -167,13 +170,14 @@ public final class AttributionService {
   }
 
   private Conversion newConversion(Postback p, Click click, Campaign campaign) {
-    ConversionStatus status = p.status() == null ? ConversionStatus.PENDING : p.status();
+    // a postback without a status is the advertiser confirming the conversion
+    ConversionStatus status = p.status() == null ? ConversionStatus.APPROVED : p.status();
     String currency = p.currency() == null ? campaign.currency() : p.currency();
     Optional<BigDecimal> rate = p.conversionRate() != null ? Optional.of(p.conversionRate())
         : rates.rate(currency, campaign.currency());
     BigDecimal payout;
     String payoutCurrency = campaign.currency();
-    Payout rule = campaign.payouts().get(p.event());
+    Payout rule = campaign.payouts().getOrDefault(p.event(), campaign.payouts().get("*"));
     if (p.payout() != null) {
       if (rate.isPresent()) {
         payout = scale(p.payout().multiply(rate.get()));

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param ipAllowlist CIDR blocks allowed to send postbacks; empty allows any
  * @param signingSecret when set, postbacks must carry a valid HMAC signature
  * @param statusMap network status words mapped to ours, overriding the defaults
- * @param payouts payout rule per event; an explicit {@code payout} parameter overrides it
+ * @param payouts payout rule per event, {@code *} for every other event; an explicit {@code payout}
+ *     parameter overrides it
  */
 public record Campaign(
     String id,

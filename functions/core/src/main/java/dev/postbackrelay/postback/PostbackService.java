@@ -106,7 +106,7 @@ public final class PostbackService {
         clickId,
         campaign.id(),
         p.first(AFFILIATE).orElse(null),
-        p.first(EVENT).map(e -> e.toLowerCase(Locale.ROOT)).map(PostbackService::cap).orElse("conversion"),
+        event(p),
         cap(txid(p, campaign)),
         decimal(p, AMOUNT),
         decimal(p, PAYOUT),
@@ -143,6 +143,20 @@ public final class PostbackService {
       return campaign.transactionIdMeans() == Campaign.TransactionIdMeans.CLICK_ID ? tx.get() : null;
     }
     return clickIds.verify(tx.get()) ? tx.get() : null;
+  }
+
+  private static String event(Params p) {
+    Optional<Map.Entry<String, String>> named = p.firstNamed(EVENT);
+    if (named.isEmpty()) {
+      return "conversion";
+    }
+    String event = named.get().getValue().toLowerCase(Locale.ROOT);
+    if (!event.matches("[a-z0-9_.:-]{1,64}")) {
+      throw new RejectedException(Reason.INVALID_PARAMETER,
+          "Parameter '" + named.get().getKey() + "' must be 1-64 letters, digits, '_', '.', ':' or '-'.",
+          named.get().getKey(), null);
+    }
+    return event;
   }
 
   private String txid(Params p, Campaign campaign) {

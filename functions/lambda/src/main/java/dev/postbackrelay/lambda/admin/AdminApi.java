@@ -41,8 +41,18 @@ public class AdminApi {
   @Inject
   OutboundGuard guard;
 
+  /** Stores a campaign; a secret sent back masked, as a view shows it, keeps its stored value. */
   public ObjectNode putCampaign(String campaignId, String body) {
     Campaign campaign = CampaignJson.parse(campaignId, body);
+    if (CampaignJson.MASK.equals(campaign.postbackToken()) || CampaignJson.MASK.equals(campaign.signingSecret())) {
+      Campaign stored = campaigns.find(campaignId).orElse(null);
+      campaign = new Campaign(campaign.id(), campaign.landingUrl(),
+          unmask(campaign.postbackToken(), stored == null ? null : stored.postbackToken()), campaign.active(),
+          campaign.attributionWindow(), campaign.minClickAge(), campaign.currency(), campaign.allowRepeatSales(),
+          campaign.transactionIdMeans(), campaign.ipAllowlist(),
+          unmask(campaign.signingSecret(), stored == null ? null : stored.signingSecret()), campaign.statusMap(),
+          campaign.payouts(), campaign.affiliates());
+    }
     CampaignRules.validate(campaign, guard);
     campaigns.put(campaign);
     return CampaignJson.view(campaign);
@@ -101,6 +111,16 @@ public class AdminApi {
     n.put("conversion", record.decision().conversionKey());
     n.put("decided_at", record.decidedAt().toString());
     return n;
+  }
+
+  private static String unmask(String sent, String stored) {
+    if (!CampaignJson.MASK.equals(sent)) {
+      return sent;
+    }
+    if (stored == null) {
+      throw new RejectedException(Reason.INVALID_CAMPAIGN, "A masked secret can only stand for one already stored.");
+    }
+    return stored;
   }
 
   private static RejectedException notFound() {

@@ -27,7 +27,12 @@ import java.util.Set;
 public final class CampaignJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String MASK = "********";
+  /** What a secret looks like in a view; sent back unchanged in a PUT, it keeps the stored secret. */
+  public static final String MASK = "********";
+  private static final Set<String> FIELDS = Set.of("campaign_id", "landing_url", "postback_token", "status",
+      "attribution_window_days", "min_click_age_seconds", "currency", "allow_repeat_sales", "transaction_id_means",
+      "ip_allowlist", "signing_secret", "status_map", "payouts", "affiliates");
+  private static final Set<String> AFFILIATE_FIELDS = Set.of("postback_url", "method", "events", "statuses");
 
   private CampaignJson() {}
 
@@ -41,6 +46,7 @@ public final class CampaignJson {
     if (n == null || !n.isObject()) {
       throw invalid("The body must be a JSON object.");
     }
+    refuseUnknown(n, FIELDS, "");
     String status = text(n, "status", "active");
     if (!status.equals("active") && !status.equals("paused")) {
       throw invalid("status must be active or paused.");
@@ -160,6 +166,7 @@ public final class CampaignJson {
       if (!a.isObject()) {
         throw invalid("affiliates." + e.getKey() + " must be an object.");
       }
+      refuseUnknown(a, AFFILIATE_FIELDS, "affiliates." + e.getKey() + ".");
       Set<String> events = new LinkedHashSet<>();
       strings(a, "events").forEach(s -> events.add(s.toLowerCase(Locale.ROOT)));
       Set<ConversionStatus> statuses = new LinkedHashSet<>();
@@ -222,6 +229,14 @@ public final class CampaignJson {
     }
     v.forEach(item -> out.add(item.asText()));
     return out;
+  }
+
+  private static void refuseUnknown(JsonNode n, Set<String> known, String prefix) {
+    n.fieldNames().forEachRemaining(name -> {
+      if (!known.contains(name)) {
+        throw invalid("Unknown field '" + prefix + name + "'.");
+      }
+    });
   }
 
   private static RejectedException invalid(String message) {
