@@ -1,0 +1,145 @@
+package dev.postbackrelay.lambda.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postbackrelay.Params;
+import dev.postbackrelay.attribution.AttributionService;
+import dev.postbackrelay.attribution.Decision;
+import dev.postbackrelay.attribution.RateTable;
+import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickRequest;
+import dev.postbackrelay.click.ClickService;
+import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.forwarding.OutboundGuard;
+import dev.postbackrelay.lambda.LocalAws;
+import dev.postbackrelay.lambda.Partner;
+import dev.postbackrelay.lambda.forwarding.HttpPostbackSender;
+import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.lambda.queue.SqsConversionQueue;
+import dev.postbackrelay.postback.InboundPostback;
+import dev.postbackrelay.postback.Postback;
+import dev.postbackrelay.postback.PostbackIds;
+import dev.postbackrelay.postback.PostbackService;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Counts the DynamoDB and SQS requests the real adapters make per click, per postback and per
+ * attributed conversion, against DynamoDB Local and ElasticMQ. The budget is part of the design:
+ * one BatchGetItem per batch for the clicks, then three writes per conversion.
+ */
+class RequestCountTest {
+
+  static LocalAws aws;
+  static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  static DynamoDbClient dynamo;
+  static SqsClient sqs;
+
+  @BeforeAll
+  static void start() {
+    aws = LocalAws.start();
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    ExecutionInterceptor counter = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        calls.computeIfAbsent(context.request().getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
+      }
+    };
+    dynamo = DynamoDbClient.builder().endpointOverride(URI.create(aws.dynamoEndpoint)).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+    sqs = SqsClient.builder().endpointOverride(URI.create(aws.sqsEndpoint)).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    aws.close();
+  }
+
+  @Test
+  void aBatchOfTenConversions_costsOneBatchReadAndThreeWritesEach() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (Partner partner = new Partner()) {
+      var campaigns = new DynamoCampaignStore(dynamo, "CampaignsTable", Duration.ofSeconds(10), clock);
+      var clicks = new DynamoClickStore(dynamo, "TrackingTable");
+      var conversions = new DynamoConversionStore(dynamo, "TrackingTable");
+      ClickIds ids = new ClickIds(List.of("0123456789abcdef0123456789abcdef".getBytes()));
+      String queueUrl = aws.queueUrl("ConversionQueue");
+      campaigns.put(Campaign.simple("count", "https://shop.example.com/?c={click_id}", "token-123456",
+          Map.of("a1", Affiliate.withPostbackUrl(partner.url("/pb?c={click_id}")))));
+      var clickService = new ClickService(campaigns, clicks, ids, clock);
+      var postbackService = new PostbackService(campaigns, clicks, ids, new SqsConversionQueue(sqs, queueUrl),
+          new PostbackIds(), clock);
+      var attribution = new AttributionService(clicks, campaigns, conversions, new DynamoCustomerStore(dynamo, "TrackingTable", clock),
+          new DynamoPostbackLog(dynamo, "TrackingTable"),
+          new ForwardingService(conversions, new HttpPostbackSender(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+              new OutboundGuard(true), clock),
+          RateTable.empty(), clock);
+
+      snapshotAndReset();
+      int n = 10;
+      List<String> clickIds = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        clickIds.add(clickService.register(new ClickRequest(Params.of(Map.of("campaign_id", "count", "affiliate_id", "a1")),
+            "203.0.113.1", "UA", null, null)).clickId());
+      }
+      Map<String, Integer> perClick = snapshotAndReset();
+
+      for (String clickId : clickIds) {
+        postbackService.accept(new InboundPostback(Params.of(Map.of("campaign_id", "count", "click_id", clickId,
+            "txid", "T-" + clickId, "token", "token-123456")), "GET", "/postback", "198.51.100.1"));
+      }
+      Map<String, Integer> perPostback = snapshotAndReset();
+
+      List<Postback> batch = new ArrayList<>();
+      sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+          .forEach(m -> batch.add(PostbackJson.read(m.body())));
+      snapshotAndReset();
+      var results = attribution.attributeAll(batch);
+      Map<String, Integer> perBatch = snapshotAndReset();
+
+      assertEquals(n, batch.size());
+      results.values().forEach(r -> assertEquals(Decision.Outcome.ATTRIBUTED, r.decision().outcome()));
+      assertEquals(n, partner.received().size());
+      System.out.printf("requests for %d clicks: %s%nrequests for %d postbacks: %s%n"
+          + "requests to attribute and forward a batch of %d: %s%n", n, perClick, n, perPostback, n, perBatch);
+
+      assertEquals(Map.of("PutItem", n, "GetItem", 1), perClick, "one write per click, the campaign read once");
+      assertEquals(Map.of("SendMessage", n), perPostback, "one SendMessage per postback, campaign cached");
+      assertEquals(1, perBatch.get("BatchGetItem"), "the batch's clicks are read together");
+      int total = perBatch.values().stream().mapToInt(Integer::intValue).sum();
+      assertTrue(total <= 3 * n + 2, "at most three writes per conversion plus two reads per batch, was " + perBatch);
+    }
+  }
+
+  private static Map<String, Integer> snapshotAndReset() {
+    Map<String, Integer> out = new TreeMap<>();
+    calls.forEach((k, v) -> out.put(k.replaceFirst("Request$", ""), v.getAndSet(0)));
+    out.values().removeIf(v -> v == 0);
+    return out;
+  }
+}
