@@ -1,0 +1,153 @@
+package dev.postbackrelay.deploychecks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Functions: runtime, SnapStart, alias publishing and the CodeDeploy rollout with its alarms. */
+class FunctionDeploymentTest {
+
+  final Template template = Template.get();
+
+  @Test
+  void thereAreTheFourRelayFunctions() {
+    assertEquals(Set.of("ClickFunction", "PostbackFunction", "ConversionConsumerFunction", "AdminFunction"),
+        Set.copyOf(template.relayFunctions()));
+  }
+
+  @Test
+  void everyFunctionRunsOnJava21() {
+    template.functions().forEach(f ->
+        assertEquals("java21", template.effectiveFunction(f).get("Runtime"), f));
+  }
+
+  @Test
+  void relayFunctionsRunTheQuarkusArtifact() {
+    for (String f : template.relayFunctions()) {
+      Map<String, Object> props = template.effectiveFunction(f);
+      assertEquals("functions/lambda/target/function.zip", props.get("CodeUri"), f);
+      assertEquals("io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest", props.get("Handler"), f);
+    }
+  }
+
+  @Test
+  void relayFunctionsRestoreFromSnapStartSnapshotsOfPublishedVersions() {
+    for (String f : template.relayFunctions()) {
+      assertEquals(Map.of("ApplyOn", "PublishedVersions"), template.effectiveFunction(f).get("SnapStart"), f);
+    }
+  }
+
+  @Test
+  void relayFunctionsPublishANewVersionBehindTheLiveAliasOnAnyChange() {
+    for (String f : template.relayFunctions()) {
+      Map<String, Object> props = template.effectiveFunction(f);
+      assertEquals("live", props.get("AutoPublishAlias"), f);
+      assertEquals(Boolean.TRUE, props.get("AutoPublishAliasAllProperties"), f);
+      // parameter values and what init reads (the click-id keys) are not properties: the revision is
+      assertEquals(Map.of("Ref", "ConfigRevision"), props.get("AutoPublishCodeSha256"), f);
+    }
+  }
+
+  @Test
+  void devShiftsAllAtOnceWhileStagingAndProdShiftByTheDeploymentTypeParameter() {
+    assertEquals(Map.of("Fn::Equals", List.of(Map.of("Ref", "Stage"), "dev")),
+        template.section("Conditions").get("IsDev"));
+    for (String f : template.relayFunctions()) {
+      assertEquals(Map.of("Fn::If", List.of("IsDev", "AllAtOnce", Map.of("Ref", "DeploymentType"))),
+          preference(f).get("Type"), f);
+    }
+    Map<String, Object> type = Template.map(template.parameters().get("DeploymentType"));
+    List<Object> allowed = Template.list(type.get("AllowedValues"));
+    assertFalse(allowed.isEmpty());
+    allowed.forEach(v -> assertTrue(String.valueOf(v).matches("(Canary|Linear)10Percent\\w+"),
+        "DeploymentType must stay gradual in staging and prod, not " + v));
+    assertTrue(String.valueOf(type.get("Default")).startsWith("Canary"), "DeploymentType defaults to a canary");
+  }
+
+  @Test
+  void everyRolloutIsRolledBackOnErrorsThrottlesAndP99DurationOfTheLiveAlias() {
+    for (String f : template.relayFunctions()) {
+      List<Map<String, Object>> alarms = rollbackAlarms(f);
+      Map<String, Object> errors = find(alarms, "AWS/Lambda", "Errors").orElseThrow(() -> new AssertionError(f + ": no Errors alarm"));
+      Map<String, Object> throttles = find(alarms, "AWS/Lambda", "Throttles").orElseThrow(() -> new AssertionError(f + ": no Throttles alarm"));
+      Map<String, Object> duration = find(alarms, "AWS/Lambda", "Duration").orElseThrow(() -> new AssertionError(f + ": no Duration alarm"));
+
+      assertEquals("p99", duration.get("ExtendedStatistic"), f + " duration alarm must watch p99");
+      for (Map<String, Object> alarm : List.of(errors, throttles, duration)) {
+        Map<String, Object> dims = dimensions(alarm);
+        assertEquals(Map.of("Ref", f), dims.get("FunctionName"), f);
+        assertEquals(Map.of("Fn::Sub", "${" + f + "}:live"), dims.get("Resource"), f + " alarms watch the live alias");
+      }
+      for (Map<String, Object> alarm : List.of(errors, duration)) {
+        assertEquals(Map.of("Fn::GetAtt", List.of(f, "Version.Version")), dimensions(alarm).get("ExecutedVersion"),
+            f + " errors and duration watch the version being deployed");
+      }
+    }
+  }
+
+  @Test
+  void functionsFeedingOrDrainingAQueueAreAlsoRolledBackWhenItsDeadLetterQueueFills() {
+    for (String f : template.relayFunctions()) {
+      for (String queue : queuesTouchedBy(f)) {
+        String dlq = Template.getAtt(Template.map(template.properties(queue).get("RedrivePolicy"))
+            .get("deadLetterTargetArn")).orElseThrow().get(0);
+        Map<String, Object> depth = find(rollbackAlarms(f), "AWS/SQS", "ApproximateNumberOfMessagesVisible")
+            .orElseThrow(() -> new AssertionError(f + " uses " + queue + " but no alarm on " + dlq + " depth stops it"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(dlq, "QueueName")), dimensions(depth).get("QueueName"), f);
+      }
+    }
+  }
+
+  @Test
+  void everyAlarmSaysWhatItMeansAndStaysQuietWithoutTraffic() {
+    for (String id : template.idsOfType("AWS::CloudWatch::Alarm")) {
+      Map<String, Object> alarm = template.properties(id);
+      assertTrue(alarm.get("AlarmDescription") instanceof String d && !d.isBlank(), id + " has no AlarmDescription");
+      assertEquals("notBreaching", alarm.get("TreatMissingData"), id);
+    }
+  }
+
+  /** Queues a function reads from (SQS event) or sends to (sqs:SendMessage on the queue's ARN). */
+  List<String> queuesTouchedBy(String function) {
+    List<String> queues = new ArrayList<>();
+    template.events(function, "SQS").values().forEach(e ->
+        Template.getAtt(e.get("Queue")).ifPresent(g -> queues.add(g.get(0))));
+    template.statements().stream().filter(s -> s.owner().equals(function) && s.actions().contains("sqs:SendMessage"))
+        .flatMap(s -> s.resources().stream()).forEach(r -> Template.getAtt(r).ifPresent(g -> queues.add(g.get(0))));
+    return queues;
+  }
+
+  Map<String, Object> preference(String function) {
+    return Template.map(template.effectiveFunction(function).get("DeploymentPreference"));
+  }
+
+  List<Map<String, Object>> rollbackAlarms(String function) {
+    List<Map<String, Object>> alarms = new ArrayList<>();
+    for (Object alarm : Template.list(preference(function).get("Alarms"))) {
+      String id = Template.ref(alarm).orElseThrow(() -> new AssertionError(function + ": alarm " + alarm + " is not a !Ref"));
+      assertEquals("AWS::CloudWatch::Alarm", template.type(id));
+      alarms.add(template.properties(id));
+    }
+    return alarms;
+  }
+
+  static Optional<Map<String, Object>> find(List<Map<String, Object>> alarms, String namespace, String metric) {
+    return alarms.stream().filter(a -> namespace.equals(a.get("Namespace")) && metric.equals(a.get("MetricName")))
+        .findFirst();
+  }
+
+  static Map<String, Object> dimensions(Map<String, Object> alarm) {
+    Map<String, Object> dims = new LinkedHashMap<>();
+    Template.list(alarm.get("Dimensions")).forEach(d -> dims.put(
+        String.valueOf(Template.map(d).get("Name")), Template.map(d).get("Value")));
+    return dims;
+  }
+}
