@@ -14,21 +14,26 @@ import java.util.Optional;
 public final class Params {
 
   private final Map<String, String> values;
+  private final List<Map.Entry<String, String>> pairs;
 
-  private Params(Map<String, String> values) {
+  private Params(Map<String, String> values, List<Map.Entry<String, String>> pairs) {
     this.values = Collections.unmodifiableMap(values);
+    this.pairs = List.copyOf(pairs);
   }
 
   /** Builds from name/value pairs in arrival order; names are lower-cased, first value wins. */
   public static Params of(List<Map.Entry<String, String>> pairs) {
     Map<String, String> values = new LinkedHashMap<>();
+    java.util.ArrayList<Map.Entry<String, String>> kept = new java.util.ArrayList<>();
     for (Map.Entry<String, String> pair : pairs) {
       if (pair.getKey() == null || pair.getKey().isBlank()) {
         continue;
       }
-      values.putIfAbsent(pair.getKey().trim().toLowerCase(Locale.ROOT), pair.getValue() == null ? "" : pair.getValue());
+      String value = pair.getValue() == null ? "" : pair.getValue();
+      kept.add(Map.entry(pair.getKey(), value));
+      values.putIfAbsent(pair.getKey().trim().toLowerCase(Locale.ROOT), value);
     }
-    return new Params(values);
+    return new Params(values, kept);
   }
 
   public static Params of(Map<String, String> map) {
@@ -53,6 +58,11 @@ public final class Params {
 
   public boolean has(String name) {
     return values.containsKey(name);
+  }
+
+  /** Every name/value pair as it arrived (names as sent, repeats kept): what a signature covers. */
+  public List<Map.Entry<String, String>> pairs() {
+    return pairs;
   }
 
   /** All parameters, lower-cased names, in arrival order. */

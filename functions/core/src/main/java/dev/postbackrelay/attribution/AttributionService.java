@@ -70,6 +70,7 @@ public final class AttributionService {
    */
   public Map<String, Result> attributeAll(List<Postback> batch) {
     List<Postback> resolved = new ArrayList<>(batch.size());
+    Set<String> lifetime = new java.util.HashSet<>();
     Map<String, Result> results = new LinkedHashMap<>();
     for (Postback p : batch) {
       if (p.clickId() != null) {
@@ -80,6 +81,7 @@ public final class AttributionService {
         Optional<String> bound = customers.boundClick(p.campaignId(), p.customerId());
         if (bound.isPresent()) {
           resolved.add(p.withClickId(bound.get()));
+          lifetime.add(p.postbackId());
         } else {
           results.put(p.postbackId(), new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)), true));
         }
@@ -92,7 +94,7 @@ public final class AttributionService {
     Map<String, Campaign> campaignCache = new HashMap<>();
     for (Postback p : resolved) {
       try {
-        results.put(p.postbackId(), attribute(p, found.get(p.clickId()), campaignCache));
+        results.put(p.postbackId(), attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId())));
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
       }
@@ -100,7 +102,11 @@ public final class AttributionService {
     return results;
   }
 
-  private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache) {
+  /**
+   * @param lifetime the click was found through a customer binding: the customer belongs to the
+   *     affiliate for good, so the click's window and minimum age do not apply
+   */
+  private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache, boolean lifetime) {
     if (click == null) {
       return new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CLICK)), true);
     }
@@ -115,7 +121,8 @@ public final class AttributionService {
     String conversionRef = click.clickId() + "/" + key;
 
     Duration age = Duration.between(click.createdAt(), p.receivedAt());
-    Reason timing = age.compareTo(campaign.attributionWindow()) > 0 ? Reason.CLICK_EXPIRED
+    Reason timing = lifetime ? null
+        : age.compareTo(campaign.attributionWindow()) > 0 ? Reason.CLICK_EXPIRED
         : age.compareTo(campaign.minClickAge()) < 0 ? Reason.TOO_FAST : null;
 
     Conversion candidate = newConversion(p, click, campaign);
@@ -140,6 +147,9 @@ public final class AttributionService {
     if (current.touchedBy(p.postbackId())) {
       // this very message was processed before: finish its deliveries, change nothing else
       boolean created = current.postbackId().equals(p.postbackId());
+      if (created && p.newCustomer() && p.customerId() != null) {
+        customers.bind(campaign.id(), p.customerId(), click.clickId()); // idempotent: the first binding stands
+      }
       Decision decision = new Decision(created ? Decision.Outcome.ATTRIBUTED : Decision.Outcome.STATUS_UPDATED, null, ref);
       log.record(new PostbackRecord(p, decision, clock.instant()));
       return new Result(decision, forwarding.forward(key, current, click, campaign));

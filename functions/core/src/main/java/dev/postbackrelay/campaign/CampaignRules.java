@@ -18,6 +18,11 @@ public final class CampaignRules {
 
   private CampaignRules() {}
 
+  /** Whether {@code id} could name a campaign (or affiliate); anything else is unknown without a read. */
+  public static boolean isValidId(String id) {
+    return id != null && id.matches(ID_PATTERN);
+  }
+
   /** @throws RejectedException with {@link Reason#INVALID_CAMPAIGN} or {@link Reason#FORBIDDEN_DESTINATION} */
   public static void validate(Campaign c, OutboundGuard guard) {
     require(c.id() != null && c.id().matches(ID_PATTERN), "campaign_id must be 1-64 letters, digits, '.', '_' or '-'.");

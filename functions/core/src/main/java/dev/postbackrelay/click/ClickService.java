@@ -51,8 +51,8 @@ public final class ClickService {
         .orElseThrow(() -> new RejectedException(Reason.MISSING_CAMPAIGN_ID));
     String affiliateId = params.first("affiliate_id", "ref_id")
         .orElseThrow(() -> new RejectedException(Reason.MISSING_AFFILIATE_ID));
-    Campaign campaign = campaigns.find(campaignId)
-        .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    Campaign campaign = (dev.postbackrelay.campaign.CampaignRules.isValidId(campaignId) ? campaigns.find(campaignId)
+        : java.util.Optional.<Campaign>empty()).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
     if (!campaign.active()) {
       throw new RejectedException(Reason.CAMPAIGN_PAUSED);
     }
@@ -100,7 +100,8 @@ public final class ClickService {
     int hash = url.indexOf('#');
     String base = hash < 0 ? url : url.substring(0, hash);
     String fragment = hash < 0 ? "" : url.substring(hash);
-    return base + (base.contains("?") ? "&" : "?") + param + fragment;
+    String separator = base.endsWith("?") || base.endsWith("&") ? "" : base.contains("?") ? "&" : "?";
+    return base + separator + param + fragment;
   }
 
   private static String truncate(String value) {

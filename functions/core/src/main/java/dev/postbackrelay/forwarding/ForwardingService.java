@@ -67,7 +67,9 @@ public final class ForwardingService {
     URI url;
     InetAddress address;
     try {
-      url = URI.create(UrlTemplate.fill(affiliate.postbackUrl(), values(conversion, click), MACROS));
+      // a partner's own placeholders ({aff_sub2}) survive filling; braces are not legal in a URI
+      url = URI.create(UrlTemplate.fill(affiliate.postbackUrl(), values(conversion, click), MACROS)
+          .replace("{", "%7B").replace("}", "%7D"));
       address = guard.checkAndResolve(url);
     } catch (RejectedException | IllegalArgumentException e) {
       return new DeliveryAttempt(target, conversion.status(), at, 0, 0, "forbidden_destination: " + e.getMessage());

@@ -92,6 +92,22 @@ public final class OutboundGuard {
       if ((b[0] & 0xfe) == 0xfc) {
         return false; // fc00::/7 unique local
       }
+      if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+        if (b[4] == 0 && b[5] == 1) {
+          return false; // 64:ff9b:1::/48 local-use NAT64
+        }
+        boolean wellKnown = true;
+        for (int i = 4; i < 12; i++) {
+          wellKnown &= b[i] == 0;
+        }
+        if (wellKnown) { // 64:ff9b::/96 NAT64: judge the IPv4 address inside
+          try {
+            return isAllowed(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+          } catch (UnknownHostException impossible) {
+            return false;
+          }
+        }
+      }
     }
     if (address.isLoopbackAddress()) {
       return allowLoopback;

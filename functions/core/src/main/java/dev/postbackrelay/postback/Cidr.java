@@ -44,9 +44,16 @@ public record Cidr(byte[] network, int prefix) {
     return (address[full] & mask) == (network[full] & mask);
   }
 
-  /** Parses an IP literal without ever doing a DNS lookup. */
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+  /** Parses an IP literal without ever doing a DNS lookup: dotted-quad IPv4, or IPv6 (has a ':'). */
   private static InetAddress literal(String ip) throws UnknownHostException {
-    if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
+    if (ip == null || ip.isEmpty()) {
+      throw new IllegalArgumentException("not an IP literal");
+    }
+    boolean v6 = ip.indexOf(':') >= 0 && ip.matches("[0-9a-fA-F:.]+");
+    if (!v6 && !IPV4.matcher(ip).matches()) {
       throw new IllegalArgumentException("not an IP literal");
     }
     return InetAddress.getByName(ip);

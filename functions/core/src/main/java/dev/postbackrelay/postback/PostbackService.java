@@ -5,6 +5,7 @@ import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
@@ -46,6 +47,10 @@ public final class PostbackService {
       "cnv_currency", "txid", "tid", "order_id", "action_id", "transaction_id", "token", "secret", "key",
       "security_token", "campaign_id", "affiliate_id", "ref_id", "customer_id", "new_customer", "conversion_rate",
       "return", "ts", "sig", "lead_status", "sale_status", "rejected_status", "rebill_status", "chargeback_status");
+  private static final Set<String> ISO_CURRENCIES = java.util.Currency.getAvailableCurrencies().stream()
+      .map(java.util.Currency::getCurrencyCode).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  /** txid and customer_id are keys: capped well inside DynamoDB's 1 KiB sort-key limit. */
+  static final int MAX_KEY_CHARS = 128;
   private static final int MAX_EXTRA = 40;
   private static final int MAX_VALUE = 512;
 
@@ -83,7 +88,7 @@ public final class PostbackService {
 
     Campaign campaign = p.first("campaign_id").map(this::campaign).orElse(null);
     String clickId = clickId(p, campaign);
-    String customerId = p.first("customer_id").map(PostbackService::cap).orElse(null);
+    String customerId = p.first("customer_id").map(c -> key("customer_id", c)).orElse(null);
     if (clickId == null && (customerId == null || campaign == null)) {
       throw new RejectedException(Reason.MISSING_CLICK_ID, customerId == null
           ? Reason.MISSING_CLICK_ID.sentence()
@@ -107,7 +112,7 @@ public final class PostbackService {
         campaign.id(),
         p.first(AFFILIATE).orElse(null),
         event(p),
-        cap(txid(p, campaign)),
+        key("txid", txid(p, campaign)),
         decimal(p, AMOUNT),
         decimal(p, PAYOUT),
         currency(p),
@@ -122,6 +127,9 @@ public final class PostbackService {
   }
 
   private Campaign campaign(String id) {
+    if (!CampaignRules.isValidId(id)) {
+      throw new RejectedException(Reason.UNKNOWN_CAMPAIGN);
+    }
     return campaigns.find(id).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
   }
 
@@ -185,9 +193,10 @@ public final class PostbackService {
         throw new RejectedException(Reason.BAD_TOKEN);
       }
     }
-    if (campaign.signingSecret() != null && !campaign.signingSecret().isEmpty()
-        && !PostbackSignature.verify(campaign.signingSecret(), in, clock.instant())) {
-      throw new RejectedException(Reason.BAD_SIGNATURE);
+    if (campaign.signingSecret() != null && !campaign.signingSecret().isEmpty()) {
+      PostbackSignature.problem(campaign.signingSecret(), in, clock.instant()).ifPresent(problem -> {
+        throw new RejectedException(Reason.BAD_SIGNATURE, problem);
+      });
     }
   }
 
@@ -216,7 +225,7 @@ public final class PostbackService {
       return null;
     }
     String c = currency.get().toUpperCase(Locale.ROOT);
-    if (!c.matches("[A-Z]{3}")) {
+    if (!c.matches("[A-Z]{3}") || !ISO_CURRENCIES.contains(c)) {
       throw new RejectedException(Reason.INVALID_CURRENCY);
     }
     return c;
@@ -242,6 +251,14 @@ public final class PostbackService {
       }
     }
     return extra;
+  }
+
+  private static String key(String name, String value) {
+    if (value.length() > MAX_KEY_CHARS || value.chars().anyMatch(Character::isISOControl)) {
+      throw new RejectedException(Reason.INVALID_PARAMETER,
+          name + " must be at most " + MAX_KEY_CHARS + " characters without control characters.", name, null);
+    }
+    return value;
   }
 
   private static String cap(String value) {

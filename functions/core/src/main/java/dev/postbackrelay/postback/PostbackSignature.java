@@ -1,68 +1,109 @@
 package dev.postbackrelay.postback;
 
 import dev.postbackrelay.Params;
-import dev.postbackrelay.forwarding.UrlTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The optional inbound HMAC signature, as documented in {@code docs/postback-signing.md}.
+ * The optional inbound HMAC signature, exactly as {@code docs/postback-signing.md} tells networks
+ * to compute it.
  *
- * <p>Canonical string: the upper-case method, a newline, the path, a newline, then every parameter
- * except {@code sig}, sorted by lower-cased name, as {@code name=value} with RFC 3986 encoding,
- * joined by {@code &}. The signature is the lower-case hex HMAC-SHA256 of it under the campaign's
- * signing secret; {@code ts} (unix seconds) must be among the parameters and within
- * {@link #WINDOW} of now.
+ * <p>String to sign: the upper-case method, a line feed, the literal path {@code /postback}, a
+ * line feed, then every parameter except {@code sig} (with {@code ts}), as lower-cased name and
+ * decoded value, both RFC 3986 percent-encoded, sorted by encoded name then encoded value, joined
+ * as {@code name=value} with {@code &}; a repeated name gives one pair per occurrence. The
+ * signature is the hex HMAC-SHA256 under the campaign's signing secret, and {@code ts} (unix
+ * seconds) must be within {@link #WINDOW} of now.
  */
 public final class PostbackSignature {
 
   public static final Duration WINDOW = Duration.ofMinutes(5);
+  static final String PATH = "/postback";
 
   private PostbackSignature() {}
 
-  public static String canonical(String method, String path, Params params) {
-    Map<String, String> sorted = new TreeMap<>(params.asMap());
-    sorted.remove("sig");
-    String query = sorted.entrySet().stream()
-        .map(e -> UrlTemplate.encode(e.getKey()) + "=" + UrlTemplate.encode(e.getValue()))
+  public static String stringToSign(String method, List<Map.Entry<String, String>> pairs) {
+    String query = pairs.stream()
+        .filter(p -> !p.getKey().equalsIgnoreCase("sig"))
+        .map(p -> Map.entry(rfc3986(p.getKey().toLowerCase(Locale.ROOT)), rfc3986(p.getValue())))
+        .sorted(Comparator.<Map.Entry<String, String>, String>comparing(Map.Entry::getKey)
+            .thenComparing(Map.Entry::getValue))
+        .map(p -> p.getKey() + "=" + p.getValue())
         .collect(Collectors.joining("&"));
-    return method.toUpperCase(java.util.Locale.ROOT) + "\n" + path + "\n" + query;
+    return method.toUpperCase(Locale.ROOT) + "\n" + PATH + "\n" + query;
   }
 
-  public static String sign(String secret, String canonical) {
+  public static String sign(String secret, String stringToSign) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
   }
 
-  /** Whether the request carries a valid, fresh signature. Compares in constant time. */
-  public static boolean verify(String secret, InboundPostback in, Instant now) {
-    String sig = in.params().first("sig").orElse("");
-    String ts = in.params().first("ts").orElse("");
+  /**
+   * Checks the request's signature.
+   *
+   * @return empty when valid and fresh; otherwise a sentence saying which check failed
+   */
+  public static Optional<String> problem(String secret, InboundPostback in, Instant now) {
+    Params params = in.params();
+    Optional<String> sig = params.first("sig");
+    Optional<String> ts = params.first("ts");
+    if (sig.isEmpty() || ts.isEmpty()) {
+      return Optional.of("The request must carry both ts and sig: this campaign requires signed postbacks.");
+    }
     long seconds;
     try {
-      seconds = Long.parseLong(ts);
+      seconds = Long.parseLong(ts.get());
     } catch (NumberFormatException e) {
-      return false;
+      return Optional.of("ts must be the unix time in seconds.");
     }
-    if (Math.abs(now.getEpochSecond() - seconds) > WINDOW.toSeconds()) {
-      return false;
+    long nowSeconds = now.getEpochSecond();
+    if (seconds < nowSeconds - WINDOW.toSeconds() || seconds > nowSeconds + WINDOW.toSeconds()) {
+      long skew = seconds > nowSeconds ? Math.min(seconds - nowSeconds, 99_999_999_999L) : Math.min(nowSeconds - seconds, 99_999_999_999L);
+      return Optional.of("ts is " + skew + " seconds " + (seconds > nowSeconds ? "ahead of" : "behind")
+          + " our clock; it must be within " + WINDOW.toSeconds() + " seconds.");
     }
-    String expected = sign(secret, canonical(in.method(), in.path(), in.params()));
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        sig.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    String expected = sign(secret, stringToSign(in.method(), params.pairs()));
+    boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        sig.get().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    return match ? Optional.empty()
+        : Optional.of("The signature does not match: see docs/postback-signing.md for the string to sign.");
+  }
+
+  /** Whether the request carries a valid, fresh signature. */
+  public static boolean verify(String secret, InboundPostback in, Instant now) {
+    return problem(secret, in, now).isEmpty();
+  }
+
+  /** RFC 3986 unreserved characters kept, every other UTF-8 byte as upper-case %XX. */
+  static String rfc3986(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 16);
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+          || c == '_' || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return out.toString();
   }
 }

@@ -32,6 +32,17 @@ public final class LocalAws implements AutoCloseable {
     this.sqsEndpoint = sqsEndpoint;
   }
 
+  private static LocalAws shared;
+
+  /** One set of stand-ins for the whole test JVM, started on first use, stopped at exit. */
+  public static synchronized LocalAws shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
   /** Endpoints of stand-ins someone else runs (LocalStack); {@link #close} leaves them alone. */
   public static LocalAws external(String dynamoEndpoint, String sqsEndpoint) {
     return new LocalAws(null, dynamoEndpoint, sqsEndpoint);

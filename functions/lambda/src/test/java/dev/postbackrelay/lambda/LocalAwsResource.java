@@ -20,7 +20,6 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   /** Init argument naming the conversion queue (default ConversionQueue). */
   public static final String QUEUE_ARG = "conversion-queue";
 
-  private static LocalAws localAws;
   static volatile LocalAws current;
   private String queue = "ConversionQueue";
 
@@ -36,11 +35,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    if (localAws == null) {
-      localAws = LocalAws.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(localAws::close));
-    }
-    return pointAt(localAws, queue);
+    return pointAt(LocalAws.shared(), queue);
   }
 
   /** Points the SDK and the application at {@code aws}; returns the application's configuration. */

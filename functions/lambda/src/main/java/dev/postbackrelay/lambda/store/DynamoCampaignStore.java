@@ -43,6 +43,9 @@ public final class DynamoCampaignStore implements CampaignStore {
 
   @Override
   public Optional<Campaign> find(String campaignId) {
+    if (!dev.postbackrelay.campaign.CampaignRules.isValidId(campaignId)) {
+      return Optional.empty(); // no campaign can have it, and DynamoDB would refuse an oversized key
+    }
     Instant now = clock.instant();
     Cached cached = cache.get(campaignId);
     if (cached != null && now.isBefore(cached.until())) {

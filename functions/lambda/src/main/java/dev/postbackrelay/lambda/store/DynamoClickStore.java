@@ -64,7 +64,7 @@ public final class DynamoClickStore implements ClickStore {
   @Override
   public Map<String, Click> findAll(Collection<String> clickIds) {
     Map<String, Click> found = new LinkedHashMap<>();
-    List<String> ids = new ArrayList<>(clickIds);
+    List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(clickIds)); // BatchGetItem refuses repeats
     for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
       List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))
           .stream().map(DynamoClickStore::key).toList();

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -59,7 +58,7 @@ class RequestCountTest {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start();
+    aws = LocalAws.shared();
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     ExecutionInterceptor counter = new ExecutionInterceptor() {
       @Override
@@ -73,11 +72,6 @@ class RequestCountTest {
     sqs = SqsClient.builder().endpointOverride(URI.create(aws.sqsEndpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    aws.close();
   }
 
   @Test

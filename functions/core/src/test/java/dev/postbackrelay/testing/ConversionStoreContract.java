@@ -1,0 +1,332 @@
+package dev.postbackrelay.testing;
+
+import static dev.postbackrelay.testing.ContractData.T0;
+import static dev.postbackrelay.testing.ContractData.assertSameNumber;
+import static dev.postbackrelay.testing.ContractData.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.DeliveryAttempt;
+import dev.postbackrelay.attribution.StatusChange;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link ConversionStore} contract: conditional creation that hands back the existing
+ * conversion, status transitions conditional on the current status, append-only history and
+ * deliveries. The store may be shared between tests (every test uses fresh click ids).
+ */
+public abstract class ConversionStoreContract {
+
+  private ConversionStore store;
+
+  protected abstract ConversionStore newStore();
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  protected static Conversion conversion(String clickId, String event, String txid, ConversionStatus status,
+      String postbackId) {
+    return new Conversion(clickId, event, txid, "camp-1", "aff-1", status, new BigDecimal("120.50"), "EUR",
+        new BigDecimal("12.0500"), "USD", T0, postbackId,
+        Map.of("customer_id", "cu-1", "sub1", "über & co", "utm_source", "fb"),
+        List.of(new StatusChange(null, status, T0, postbackId)), List.of());
+  }
+
+  private static StatusChange change(ConversionStatus from, ConversionStatus to, long afterSeconds, String postbackId) {
+    return new StatusChange(from, to, T0.plus(Duration.ofSeconds(afterSeconds)).plusMillis(afterSeconds), postbackId);
+  }
+
+  @Test
+  void createIfAbsent_ofANewConversion_returnsEmpty_andFindRoundTripsEveryField() {
+    String clickId = unique("click");
+    Conversion c = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+
+    assertTrue(store.createIfAbsent("sale#T-1", c).isEmpty());
+
+    assertSameConversion(c, store.find(clickId, "sale#T-1").orElseThrow());
+  }
+
+  @Test
+  void roundTrip_keepsAbsentOptionalsAbsent_andEmptyTxid() {
+    String clickId = unique("click");
+    Conversion c = new Conversion(clickId, "lead", "", "camp-1", "aff-1", ConversionStatus.APPROVED, null, null,
+        null, null, T0, "pb-1", Map.of(), List.of(new StatusChange(null, ConversionStatus.APPROVED, T0, "pb-1")),
+        List.of());
+    store.createIfAbsent("lead", c);
+
+    Conversion found = store.find(clickId, "lead").orElseThrow();
+    assertSameConversion(c, found);
+    assertEquals("", found.txid());
+    assertEquals(Map.of(), found.extra());
+    assertEquals(List.of(), found.deliveries());
+  }
+
+  @Test
+  void roundTrip_comparesDecimalsByValueNotScale() {
+    String clickId = unique("click");
+    Conversion c = new Conversion(clickId, "sale", "T", "camp-1", "aff-1", ConversionStatus.PENDING,
+        new BigDecimal("10.50"), "USD", new BigDecimal("1.0000"), "USD", T0, "pb-1", Map.of(), List.of(), List.of());
+    store.createIfAbsent("sale#T", c);
+    Conversion found = store.find(clickId, "sale#T").orElseThrow();
+    assertSameNumber(new BigDecimal("10.5"), found.amount(), "amount");
+    assertSameNumber(BigDecimal.ONE, found.payout(), "payout");
+  }
+
+  @Test
+  void find_ofAnUnknownConversion_isEmpty() {
+    assertTrue(store.find(unique("click"), "sale#T-1").isEmpty());
+  }
+
+  @Test
+  void createIfAbsent_twice_returnsTheFirst_andKeepsIt() {
+    String clickId = unique("click");
+    Conversion first = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+    Conversion second = new Conversion(clickId, "sale", "T-1", "camp-1", "aff-2", ConversionStatus.APPROVED,
+        new BigDecimal("999"), "GBP", new BigDecimal("99"), "GBP", T0.plusSeconds(60), "pb-2", Map.of("x", "y"),
+        List.of(new StatusChange(null, ConversionStatus.APPROVED, T0.plusSeconds(60), "pb-2")), List.of());
+    store.createIfAbsent("sale#T-1", first);
+
+    Optional<Conversion> existing = store.createIfAbsent("sale#T-1", second);
+
+    assertTrue(existing.isPresent(), "the second create must hand back the existing conversion");
+    assertSameConversion(first, existing.get());
+    assertSameConversion(first, store.find(clickId, "sale#T-1").orElseThrow());
+  }
+
+  @Test
+  void createIfAbsent_underAnotherKey_orAnotherClick_isAnotherConversion() {
+    String clickA = unique("click");
+    String clickB = unique("click");
+    assertTrue(store.createIfAbsent("sale#T-1", conversion(clickA, "sale", "T-1", ConversionStatus.PENDING, "p1")).isEmpty());
+    assertTrue(store.createIfAbsent("sale#T-2", conversion(clickA, "sale", "T-2", ConversionStatus.PENDING, "p2")).isEmpty());
+    assertTrue(store.createIfAbsent("sale#T-1", conversion(clickB, "sale", "T-1", ConversionStatus.PENDING, "p3")).isEmpty());
+    assertEquals("p2", store.find(clickA, "sale#T-2").orElseThrow().postbackId());
+    assertEquals("p3", store.find(clickB, "sale#T-1").orElseThrow().postbackId());
+  }
+
+  @Test
+  void transition_fromTheCurrentStatus_movesIt_andAppendsTheChange() {
+    String clickId = unique("click");
+    Conversion c = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+    store.createIfAbsent("sale#T-1", c);
+    StatusChange approve = change(ConversionStatus.PENDING, ConversionStatus.APPROVED, 60, "pb-2");
+
+    assertTrue(store.transition(clickId, "sale#T-1", approve));
+
+    Conversion found = store.find(clickId, "sale#T-1").orElseThrow();
+    assertEquals(ConversionStatus.APPROVED, found.status());
+    assertEquals(List.of(c.history().get(0), approve), found.history());
+    assertSameNumber(c.amount(), found.amount(), "amount is untouched");
+    assertEquals(c.extra(), found.extra(), "extra is untouched");
+  }
+
+  @Test
+  void transitions_keepTheHistoryInOrder() {
+    String clickId = unique("click");
+    Conversion c = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+    store.createIfAbsent("sale#T-1", c);
+    StatusChange approve = change(ConversionStatus.PENDING, ConversionStatus.APPROVED, 60, "pb-2");
+    StatusChange chargeback = change(ConversionStatus.APPROVED, ConversionStatus.CHARGEBACK, 120, "pb-3");
+
+    assertTrue(store.transition(clickId, "sale#T-1", approve));
+    assertTrue(store.transition(clickId, "sale#T-1", chargeback));
+
+    Conversion found = store.find(clickId, "sale#T-1").orElseThrow();
+    assertEquals(ConversionStatus.CHARGEBACK, found.status());
+    assertEquals(List.of(c.history().get(0), approve, chargeback), found.history());
+  }
+
+  @Test
+  void transition_fromAStaleStatus_returnsFalse_andChangesNothing() {
+    String clickId = unique("click");
+    Conversion c = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+    store.createIfAbsent("sale#T-1", c);
+    store.recordDelivery(clickId, "sale#T-1", new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0, 200, 15, null));
+    Conversion before = store.find(clickId, "sale#T-1").orElseThrow();
+
+    boolean moved = store.transition(clickId, "sale#T-1",
+        change(ConversionStatus.APPROVED, ConversionStatus.CHARGEBACK, 60, "pb-2"));
+
+    assertFalse(moved);
+    assertSameConversion(before, store.find(clickId, "sale#T-1").orElseThrow());
+  }
+
+  @Test
+  void transition_ofAnUnknownConversion_returnsFalse_andCreatesNothing() {
+    String clickId = unique("click");
+    assertFalse(store.transition(clickId, "sale#T-1", change(ConversionStatus.PENDING, ConversionStatus.APPROVED, 1, "p")));
+    assertTrue(store.find(clickId, "sale#T-1").isEmpty());
+    assertEquals(List.of(), store.findByClick(clickId));
+  }
+
+  @Test
+  void recordDelivery_appendsAttemptsInOrder_keepingEveryField() {
+    String clickId = unique("click");
+    store.createIfAbsent("sale#T-1", conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1"));
+    List<DeliveryAttempt> attempts = List.of(
+        new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0.plusMillis(1), 0, 5000, "read timed out"),
+        new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0.plusMillis(2), 503, 120, "HTTP 503"),
+        new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0.plusMillis(3), 200, 42, null),
+        new DeliveryAttempt("affiliate:aff-1", ConversionStatus.APPROVED, T0.plusMillis(4), 204, 0, null));
+
+    attempts.forEach(a -> store.recordDelivery(clickId, "sale#T-1", a));
+
+    assertEquals(attempts, store.find(clickId, "sale#T-1").orElseThrow().deliveries());
+  }
+
+  @Test
+  void deliveriesAndTransitions_doNotOverwriteEachOther() {
+    String clickId = unique("click");
+    Conversion c = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
+    store.createIfAbsent("sale#T-1", c);
+    DeliveryAttempt first = new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0, 200, 10, null);
+    StatusChange approve = change(ConversionStatus.PENDING, ConversionStatus.APPROVED, 60, "pb-2");
+    DeliveryAttempt second = new DeliveryAttempt("affiliate:aff-1", ConversionStatus.APPROVED, T0.plusSeconds(61), 200, 10, null);
+
+    store.recordDelivery(clickId, "sale#T-1", first);
+    assertTrue(store.transition(clickId, "sale#T-1", approve));
+    store.recordDelivery(clickId, "sale#T-1", second);
+
+    Conversion found = store.find(clickId, "sale#T-1").orElseThrow();
+    assertEquals(ConversionStatus.APPROVED, found.status());
+    assertEquals(List.of(c.history().get(0), approve), found.history());
+    assertEquals(List.of(first, second), found.deliveries());
+  }
+
+  @Test
+  void recordDelivery_forAnUnknownConversion_createsNothing() {
+    String clickId = unique("click");
+    try {
+      store.recordDelivery(clickId, "sale#T-1", new DeliveryAttempt("affiliate:a", ConversionStatus.PENDING, T0, 200, 1, null));
+    } catch (RuntimeException refused) {
+      // refusing is fine; creating a half conversion is not
+    }
+    assertTrue(store.find(clickId, "sale#T-1").isEmpty());
+  }
+
+  @Test
+  void findByClick_returnsEveryConversionOfThatClick_andNoOther() {
+    String clickA = unique("click");
+    String clickB = unique("click");
+    store.createIfAbsent("sale#T-1", conversion(clickA, "sale", "T-1", ConversionStatus.PENDING, "p1"));
+    store.createIfAbsent("sale#T-2", conversion(clickA, "sale", "T-2", ConversionStatus.APPROVED, "p2"));
+    store.createIfAbsent("lead", conversion(clickA, "lead", "", ConversionStatus.PENDING, "p3"));
+    store.createIfAbsent("sale#T-1", conversion(clickB, "sale", "T-1", ConversionStatus.PENDING, "p4"));
+
+    List<Conversion> ofA = store.findByClick(clickA);
+
+    assertEquals(Set.of("p1", "p2", "p3"), ofA.stream().map(Conversion::postbackId).collect(Collectors.toSet()));
+    assertEquals(3, ofA.size());
+    assertTrue(ofA.stream().allMatch(c -> c.clickId().equals(clickA)));
+    assertEquals(List.of(), store.findByClick(unique("click")));
+  }
+
+  @Test
+  void keysAsLongAsPostbackServiceAccepts_roundTrip() {
+    // PostbackService accepts events of up to 64 characters and txids of up to 512, any of them non-ASCII
+    String clickId = unique("click");
+    String event = "e".repeat(64);
+    String txid = "\u20ac".repeat(512);
+    String key = Conversion.key(event, txid, true);
+    Conversion c = conversion(clickId, event, txid, ConversionStatus.PENDING, "pb-1");
+
+    assertTrue(store.createIfAbsent(key, c).isEmpty());
+    assertTrue(store.createIfAbsent(key, c).isPresent());
+    assertSameConversion(c, store.find(clickId, key).orElseThrow());
+  }
+
+  @Test
+  void concurrentCreates_ofOneConversion_storeExactlyOne() throws Exception {
+    String clickId = unique("click");
+    int writers = 8;
+    List<Optional<Conversion>> results = concurrently(writers, i ->
+        store.createIfAbsent("sale#T-1", conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-" + i)));
+
+    List<Optional<Conversion>> created = results.stream().filter(Optional::isEmpty).toList();
+    assertEquals(1, created.size(), "exactly one writer creates the conversion");
+    String winner = store.find(clickId, "sale#T-1").orElseThrow().postbackId();
+    assertTrue(results.stream().filter(Optional::isPresent).allMatch(r -> r.get().postbackId().equals(winner)),
+        "every other writer is handed the winner's conversion");
+  }
+
+  @Test
+  void concurrentTransitions_fromOneStatus_applyExactlyOnce() throws Exception {
+    String clickId = unique("click");
+    store.createIfAbsent("sale#T-1", conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-0"));
+    int writers = 8;
+    List<Boolean> results = concurrently(writers, i -> store.transition(clickId, "sale#T-1",
+        change(ConversionStatus.PENDING, i % 2 == 0 ? ConversionStatus.APPROVED : ConversionStatus.REJECTED, i, "pb-" + (i + 1))));
+
+    assertEquals(1, results.stream().filter(b -> b).count(), "exactly one transition applies");
+    Conversion found = store.find(clickId, "sale#T-1").orElseThrow();
+    assertEquals(2, found.history().size());
+    assertEquals(found.status(), found.history().get(1).to());
+  }
+
+  private interface Indexed<T> {
+    T call(int i) throws Exception;
+  }
+
+  private static <T> List<T> concurrently(int n, Indexed<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        Callable<T> call = () -> {
+          start.await();
+          return task.call(index);
+        };
+        futures.add(pool.submit(call));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  protected static void assertSameConversion(Conversion expected, Conversion actual) {
+    assertEquals(expected.clickId(), actual.clickId(), "clickId");
+    assertEquals(expected.event(), actual.event(), "event");
+    assertEquals(expected.txid(), actual.txid(), "txid");
+    assertEquals(expected.campaignId(), actual.campaignId(), "campaignId");
+    assertEquals(expected.affiliateId(), actual.affiliateId(), "affiliateId");
+    assertEquals(expected.status(), actual.status(), "status");
+    assertSameNumber(expected.amount(), actual.amount(), "amount");
+    assertEquals(expected.currency(), actual.currency(), "currency");
+    assertSameNumber(expected.payout(), actual.payout(), "payout");
+    assertEquals(expected.payoutCurrency(), actual.payoutCurrency(), "payoutCurrency");
+    assertEquals(expected.createdAt(), actual.createdAt(), "createdAt");
+    assertEquals(expected.postbackId(), actual.postbackId(), "postbackId");
+    assertEquals(expected.extra(), actual.extra(), "extra");
+    assertEquals(expected.history(), actual.history(), "history");
+    assertEquals(expected.deliveries(), actual.deliveries(), "deliveries");
+  }
+}
