@@ -6,7 +6,9 @@ import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.forwarding.DeliveryQueue;
 import dev.postbackrelay.postback.Postback;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -40,26 +42,31 @@ public final class AttributionService {
 
   private static final System.Logger LOG = System.getLogger(AttributionService.class.getName());
 
-  /** What happened to one postback: its decision, and whether every delivery it owed succeeded. */
-  public record Result(Decision decision, boolean delivered) {}
+  /** What happened to one postback: its decision, and the deliveries it queued. */
+  public record Result(Decision decision, List<Delivery> queued) {
+
+    static Result of(Decision decision) {
+      return new Result(decision, List.of());
+    }
+  }
 
   private final ClickStore clicks;
   private final CampaignStore campaigns;
   private final ConversionStore conversions;
   private final CustomerStore customers;
   private final PostbackLog log;
-  private final ForwardingService forwarding;
+  private final DeliveryQueue deliveries;
   private final RateTable rates;
   private final Clock clock;
 
   public AttributionService(ClickStore clicks, CampaignStore campaigns, ConversionStore conversions,
-      CustomerStore customers, PostbackLog log, ForwardingService forwarding, RateTable rates, Clock clock) {
+      CustomerStore customers, PostbackLog log, DeliveryQueue deliveries, RateTable rates, Clock clock) {
     this.clicks = clicks;
     this.campaigns = campaigns;
     this.conversions = conversions;
     this.customers = customers;
     this.log = log;
-    this.forwarding = forwarding;
+    this.deliveries = deliveries;
     this.rates = rates;
     this.clock = clock;
   }
@@ -83,7 +90,7 @@ public final class AttributionService {
           resolved.add(p.withClickId(bound.get()));
           lifetime.add(p.postbackId());
         } else {
-          results.put(p.postbackId(), new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)), true));
+          results.put(p.postbackId(), Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER))));
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
@@ -107,21 +114,27 @@ public final class AttributionService {
    *     affiliate for good, so the click's window and minimum age do not apply
    */
   private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache, boolean lifetime) {
+    boolean remembered = false;
     if (click == null) {
-      return new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CLICK)), true);
+      click = rememberedClick(p);
+      remembered = click != null;
+      if (click == null) {
+        return Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CLICK)));
+      }
     }
     if (p.campaignId() != null && !p.campaignId().equals(click.campaignId())) {
-      return new Result(recordAndReturn(p, Decision.rejected(Reason.CAMPAIGN_MISMATCH)), true);
+      return Result.of(recordAndReturn(p, Decision.rejected(Reason.CAMPAIGN_MISMATCH)));
     }
     Campaign campaign = campaignCache.computeIfAbsent(click.campaignId(), id -> campaigns.find(id).orElse(null));
     if (campaign == null) {
-      return new Result(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CAMPAIGN)), true);
+      return Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CAMPAIGN)));
     }
     String key = Conversion.key(p.event(), p.txid(), campaign.allowRepeatSales());
     String conversionRef = click.clickId() + "/" + key;
 
     Duration age = Duration.between(click.createdAt(), p.receivedAt());
     Reason timing = lifetime ? null
+        : remembered ? Reason.CLICK_EXPIRED // an expired click still takes status changes, never new conversions
         : age.compareTo(campaign.attributionWindow()) > 0 ? Reason.CLICK_EXPIRED
         : age.compareTo(campaign.minClickAge()) < 0 ? Reason.TOO_FAST : null;
 
@@ -131,14 +144,15 @@ public final class AttributionService {
         : conversions.find(click.clickId(), key); // a late status update of an existing conversion is fine
     if (existing.isEmpty()) {
       if (timing != null) {
-        return new Result(recordAndReturn(p, Decision.rejected(timing)), true);
+        return Result.of(recordAndReturn(p, Decision.rejected(timing)));
       }
       if (p.newCustomer() && p.customerId() != null) {
         customers.bind(campaign.id(), p.customerId(), click.clickId());
       }
       Decision decision = new Decision(Decision.Outcome.ATTRIBUTED, null, conversionRef);
+      List<Delivery> queued = enqueue(key, candidate, campaign, Destination.Trigger.CREATED);
       log.record(new PostbackRecord(p, decision, clock.instant()));
-      return new Result(decision, forwarding.forward(key, candidate, click, campaign));
+      return new Result(decision, queued);
     }
     return onExisting(p, existing.get(), key, conversionRef, click, campaign);
   }
@@ -151,32 +165,79 @@ public final class AttributionService {
         customers.bind(campaign.id(), p.customerId(), click.clickId()); // idempotent: the first binding stands
       }
       Decision decision = new Decision(created ? Decision.Outcome.ATTRIBUTED : Decision.Outcome.STATUS_UPDATED, null, ref);
+      // queue again what this postback queued then (its own status, not the current one): a
+      // delivery already made or under way is never repeated
+      StatusChange own = current.history().stream().filter(h -> h.postbackId().equals(p.postbackId()))
+          .reduce((first, second) -> second).orElseThrow();
+      List<Delivery> queued = enqueue(key, withStatus(current, own.to()), campaign,
+          own.from() == null ? Destination.Trigger.CREATED : Destination.Trigger.STATUS_CHANGE);
       log.record(new PostbackRecord(p, decision, clock.instant()));
-      return new Result(decision, forwarding.forward(key, current, click, campaign));
+      return new Result(decision, queued);
     }
     if (!current.txid().equals(p.txid())) {
-      return new Result(recordAndReturn(p, new Decision(Decision.Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, ref)), true);
+      return Result.of(recordAndReturn(p, new Decision(Decision.Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, ref)));
     }
     if (p.status() == null || p.status() == current.status()) {
-      return new Result(recordAndReturn(p, new Decision(Decision.Outcome.DUPLICATE, Reason.DUPLICATE, ref)), true);
+      return Result.of(recordAndReturn(p, new Decision(Decision.Outcome.DUPLICATE, Reason.DUPLICATE, ref)));
     }
     if (!current.status().canBecome(p.status())) {
-      return new Result(recordAndReturn(p,
-          new Decision(Decision.Outcome.REJECTED, Reason.INVALID_STATUS_TRANSITION, ref)), true);
+      return Result.of(recordAndReturn(p,
+          new Decision(Decision.Outcome.REJECTED, Reason.INVALID_STATUS_TRANSITION, ref)));
     }
     StatusChange change = new StatusChange(current.status(), p.status(), p.receivedAt(), p.postbackId());
     if (!conversions.transition(click.clickId(), key, change)) {
       throw new IllegalStateException("conversion " + ref + " changed status concurrently; retrying");
     }
-    List<StatusChange> history = new ArrayList<>(current.history());
-    history.add(change);
-    Conversion updated = new Conversion(current.clickId(), current.event(), current.txid(), current.campaignId(),
-        current.affiliateId(), p.status(), current.amount(), current.currency(), current.payout(),
-        current.payoutCurrency(), current.createdAt(), current.postbackId(), current.extra(), history,
-        current.deliveries());
+    Conversion updated = withStatus(current, p.status());
     Decision decision = new Decision(Decision.Outcome.STATUS_UPDATED, null, ref);
+    List<Delivery> queued = enqueue(key, updated, campaign, Destination.Trigger.STATUS_CHANGE);
     log.record(new PostbackRecord(p, decision, clock.instant()));
-    return new Result(decision, forwarding.forward(key, updated, click, campaign));
+    return new Result(decision, queued);
+  }
+
+  private static Conversion withStatus(Conversion c, ConversionStatus status) {
+    return new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(), c.affiliateId(), status, c.amount(),
+        c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(), c.postbackId(), c.extra(), c.history(),
+        c.deliveries());
+  }
+
+  /**
+   * The click as its conversion remembers it, once the click itself has expired from the store
+   * (status changes often come months after the click): only for updating that conversion.
+   */
+  private Click rememberedClick(Postback p) {
+    if (p.clickId() == null) {
+      return null;
+    }
+    return conversions.findByClick(p.clickId()).stream()
+        .filter(c -> c.event().equals(p.event()))
+        .findFirst()
+        .map(c -> new Click(c.clickId(), c.campaignId(), c.affiliateId(), c.createdAt(), subs(c.extra()), Map.of(),
+            c.extra(), null, null, null, null, c.createdAt()))
+        .orElse(null);
+  }
+
+  /** {@code sub1}..{@code sub10} among a conversion's inherited parameters. */
+  public static Map<String, String> subs(Map<String, String> extra) {
+    Map<String, String> subs = new LinkedHashMap<>();
+    extra.forEach((k, v) -> {
+      if (k.matches("sub([1-9]|10)")) {
+        subs.put(k, v);
+      }
+    });
+    return subs;
+  }
+
+  /** Queues one delivery per destination that fires for this conversion state and trigger. */
+  private List<Delivery> enqueue(String key, Conversion c, Campaign campaign, Destination.Trigger trigger) {
+    List<Delivery> queued = campaign.allDestinations().stream()
+        .filter(d -> d.fires(c.affiliateId(), c.event(), c.status(), trigger))
+        .map(d -> new Delivery(c.clickId(), key, d.id(), c.status(), null))
+        .toList();
+    if (!queued.isEmpty()) {
+      deliveries.send(queued);
+    }
+    return queued;
   }
 
   private Conversion newConversion(Postback p, Click click, Campaign campaign) {
@@ -206,6 +267,7 @@ public final class AttributionService {
       payout = BigDecimal.ZERO;
     }
     Map<String, String> extra = new LinkedHashMap<>(click.extra());
+    extra.putAll(click.subs()); // kept on the conversion: deliveries outlive the click
     extra.putAll(p.extra());
     if (p.customerId() != null) {
       extra.put("customer_id", p.customerId());

@@ -27,7 +27,17 @@ public interface ConversionStore {
    */
   boolean transition(String clickId, String key, StatusChange change);
 
-  /** Appends a delivery attempt to the conversion's log. */
+  /**
+   * Claims the right to call {@code target} about {@code status} until {@code until}, so that two
+   * runs of the same delivery (a re-sent or re-delivered message) never call out at once.
+   *
+   * @return false when another claim on the same (target, status) is still live at {@code now},
+   *     or the conversion does not exist
+   */
+  boolean claim(String clickId, String key, String target, ConversionStatus status, java.time.Instant until,
+      java.time.Instant now);
+
+  /** Appends a delivery attempt to the conversion's log and releases its (target, status) claim. */
   void recordDelivery(String clickId, String key, DeliveryAttempt attempt);
 
   Optional<Conversion> find(String clickId, String key);

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param ipAllowlist CIDR blocks allowed to send postbacks; empty allows any
  * @param signingSecret when set, postbacks must carry a valid HMAC signature
  * @param statusMap network status words mapped to ours, overriding the defaults
+ * @param destinations where conversions are relayed besides the affiliates' own postback URLs
+ *     (ad platforms, traffic sources, extra postbacks)
  * @param payouts payout rule per event, {@code *} for every other event; an explicit {@code payout}
  *     parameter overrides it
  */
@@ -36,7 +38,8 @@ public record Campaign(
     String signingSecret,
     Map<String, ConversionStatus> statusMap,
     Map<String, Payout> payouts,
-    Map<String, Affiliate> affiliates) {
+    Map<String, Affiliate> affiliates,
+    List<Destination> destinations) {
 
   public static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
 
@@ -52,14 +55,29 @@ public record Campaign(
     statusMap = statusMap == null ? Map.of() : Map.copyOf(statusMap);
     payouts = payouts == null ? Map.of() : Map.copyOf(payouts);
     affiliates = affiliates == null ? Map.of() : Map.copyOf(affiliates);
+    destinations = destinations == null ? List.of() : List.copyOf(destinations);
   }
 
   /** A minimal active campaign with defaults everywhere else. */
   public static Campaign simple(String id, String landingUrl, String token, Map<String, Affiliate> affiliates) {
-    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates);
+    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates, null);
   }
 
   public Optional<Affiliate> affiliate(String affiliateId) {
     return Optional.ofNullable(affiliates.get(affiliateId));
+  }
+
+  /** Every destination: each affiliate's postback URL (id {@code affiliate:<id>}), then the others. */
+  public List<Destination> allDestinations() {
+    List<Destination> all = new java.util.ArrayList<>();
+    affiliates.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .filter(a -> a.getValue().postbackUrl() != null)
+        .forEach(a -> all.add(Destination.affiliatePostback(a.getKey(), a.getValue())));
+    all.addAll(destinations);
+    return all;
+  }
+
+  public Optional<Destination> destination(String destinationId) {
+    return allDestinations().stream().filter(d -> d.id().equals(destinationId)).findFirst();
   }
 }

@@ -59,6 +59,35 @@ public final class CampaignRules {
         guard.checkShape(a.getValue().postbackUrl());
       }
     }
+    validateDestinations(c, guard);
+  }
+
+  private static final Map<Destination.Type, java.util.List<String>> REQUIRED_SETTINGS = Map.of(
+      Destination.Type.POSTBACK, java.util.List.of(),
+      Destination.Type.META_CAPI, java.util.List.of("pixel_id", "access_token"),
+      Destination.Type.GOOGLE_ADS, java.util.List.of("customer_id", "conversion_action", "developer_token", "access_token"),
+      Destination.Type.TIKTOK, java.util.List.of("pixel_code", "access_token"));
+
+  private static void validateDestinations(Campaign c, OutboundGuard guard) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Destination d : c.destinations()) {
+      require(d.id() != null && d.id().matches(ID_PATTERN), "every destination needs an id of 1-64 letters, digits, '.', '_' or '-'.");
+      String where = "destinations[" + d.id() + "]";
+      require(ids.add(d.id()), where + ": destination ids must be unique.");
+      require(d.affiliateId() == null || c.affiliates().containsKey(d.affiliateId()),
+          where + ".affiliate_id names no affiliate of this campaign.");
+      require("GET".equals(d.method()) || "POST".equals(d.method()), where + ".method must be GET or POST.");
+      require(d.type() != Destination.Type.POSTBACK || d.url() != null, where + ".url is required for a postback.");
+      require(d.signingSecret() == null || d.signingSecret().length() >= 16,
+          where + ".signing_secret must be at least 16 characters (or absent).");
+      for (String setting : REQUIRED_SETTINGS.get(d.type())) {
+        String value = d.settings().get(setting);
+        require(value != null && !value.isBlank(), where + ".settings." + setting + " is required for this type.");
+      }
+      if (d.url() != null) {
+        guard.checkShape(d.url());
+      }
+    }
   }
 
   private static void require(boolean condition, String message) {

@@ -1,22 +1,23 @@
 package dev.postbackrelay.forwarding;
 
 import java.net.InetAddress;
-import java.net.URI;
 
 /**
- * Sends one outbound postback over HTTP.
+ * Sends one outbound request over HTTP.
  *
- * <p>Contract: never follows redirects; applies a connect and a read time-out; sends the
- * {@code Idempotency-Key} header; never throws for partner failures (time-outs, refused
- * connections, non-2xx) but reports them in the {@link Response}.
+ * <p>Contract: connects only to {@code address} (the one the {@link OutboundGuard} approved; the
+ * host name is never resolved again); never follows redirects; applies a connect and a read
+ * time-out; never throws for partner failures (time-outs, refused connections, non-2xx) but
+ * reports them in the {@link Response}.
  */
 public interface PostbackSender {
 
-  /**
-   * @param address the address the {@link OutboundGuard} approved for {@code url}'s host
-   */
-  Response send(String method, URI url, InetAddress address, String idempotencyKey);
+  Response send(OutboundRequest request, InetAddress address);
 
-  /** @param httpStatus 0 when no response arrived; {@code error} says why */
-  record Response(int httpStatus, long latencyMillis, String error) {}
+  /**
+   * @param httpStatus 0 when no response arrived
+   * @param error null on 2xx; otherwise a short cause ({@code http_500}, {@code timeout}...)
+   * @param location the Location of a redirect that was not followed, or null
+   */
+  record Response(int httpStatus, long latencyMillis, String error, String location) {}
 }

@@ -56,15 +56,21 @@ public final class PostbackService {
 
   private final CampaignStore campaigns;
   private final ClickStore clicks;
+  private final dev.postbackrelay.attribution.ConversionStore conversions;
   private final ClickIds clickIds;
   private final ConversionQueue queue;
   private final PostbackIds postbackIds;
   private final Clock clock;
 
-  public PostbackService(CampaignStore campaigns, ClickStore clicks, ClickIds clickIds, ConversionQueue queue,
-      PostbackIds postbackIds, Clock clock) {
+  /**
+   * @param conversions read only when a postback without {@code campaign_id} names a click that has
+   *     expired from the store: its conversions still say which campaign it belonged to
+   */
+  public PostbackService(CampaignStore campaigns, ClickStore clicks, dev.postbackrelay.attribution.ConversionStore conversions,
+      ClickIds clickIds, ConversionQueue queue, PostbackIds postbackIds, Clock clock) {
     this.campaigns = campaigns;
     this.clicks = clicks;
+    this.conversions = conversions;
     this.clickIds = clickIds;
     this.queue = queue;
     this.postbackIds = postbackIds;
@@ -98,8 +104,10 @@ public final class PostbackService {
       throw new RejectedException(Reason.MALFORMED_CLICK_ID);
     }
     if (campaign == null) {
-      Click click = clicks.find(clickId).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
-      campaign = campaign(click.campaignId());
+      String campaignId = clicks.find(clickId).map(Click::campaignId)
+          .or(() -> conversions.findByClick(clickId).stream().map(c -> c.campaignId()).findFirst())
+          .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
+      campaign = campaign(campaignId);
     }
     authenticate(campaign, in);
 

@@ -1,8 +1,12 @@
 package dev.postbackrelay.attribution;
 
+import static dev.postbackrelay.attribution.ConversionStatus.APPROVED;
+import static dev.postbackrelay.attribution.ConversionStatus.CHARGEBACK;
+import static dev.postbackrelay.attribution.ConversionStatus.PENDING;
 import static dev.postbackrelay.testing.CampaignBuilder.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,19 +14,30 @@ import dev.postbackrelay.Reason;
 import dev.postbackrelay.attribution.AttributionService.Result;
 import dev.postbackrelay.attribution.Decision.Outcome;
 import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.campaign.Destination.Trigger;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.testing.CoreFixture;
 import dev.postbackrelay.testing.ScriptedPostbackSender;
 import dev.postbackrelay.testing.ScriptedPostbackSender.Call;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Attribution's rules, and which deliveries each decision puts on the delivery queue. Attribution
+ * never calls a partner itself: the sending is {@code DeliveryServiceTest}'s. A few tests here
+ * {@link CoreFixture#drain drain} the queue to show, end to end in memory, what a partner receives.
+ */
 class AttributionServiceTest {
 
   private static final String PARTNER_URL = "https://partner.example/pb?cid={click_id}&e={event}&s={status}"
@@ -65,46 +80,70 @@ class AttributionServiceTest {
         .decision();
   }
 
+  private static Delivery toAffiliate(String clickId, String key, ConversionStatus status) {
+    return new Delivery(clickId, key, "affiliate:a1", status, null);
+  }
+
+  private static List<String> destinationIds(Result r) {
+    return r.queued().stream().map(Delivery::destinationId).toList();
+  }
+
   private void assertRejected(Reason reason, Postback p) {
     Result r = core.attribute(p);
-    assertEquals(Decision.rejected(reason).outcome(), r.decision().outcome());
+    assertEquals(Outcome.REJECTED, r.decision().outcome());
     assertEquals(reason, r.decision().reason());
-    assertTrue(r.delivered(), "a rejection owes no delivery");
+    assertEquals(List.of(), r.queued(), "a rejection queues no delivery");
     assertEquals(r.decision(), logged(p), "the rejection is recorded");
-    assertEquals(List.of(), core.sender.calls(), "nothing forwarded");
+    assertEquals(List.of(), core.deliveryQueue.sent(), "nothing queued");
   }
 
   @Test
-  void matchingPostback_isAttributed_recorded_andForwarded() {
+  void matchingPostback_isAttributed_recorded_andQueuedForItsAffiliate() {
     String click = clickAndWait("c1");
     Postback p = core.postback("click_id", click, "event", "sale", "txid", "T-1", "amount", "100", "currency", "USD");
 
     Result r = core.attribute(p);
 
     assertEquals(new Decision(Outcome.ATTRIBUTED, null, click + "/sale"), r.decision());
-    assertTrue(r.delivered());
+    assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), r.queued());
+    assertEquals(r.queued(), core.deliveryQueue.sent(), "what the result reports is what was queued");
     assertEquals(r.decision(), logged(p));
     Conversion c = onlyConversion(click);
     assertEquals("c1", c.campaignId());
     assertEquals("a1", c.affiliateId());
-    assertEquals(ConversionStatus.APPROVED, c.status(), "a postback without status confirms the conversion");
+    assertEquals(APPROVED, c.status(), "a postback without status confirms the conversion");
     assertEquals("T-1", c.txid());
     assertEquals(p.postbackId(), c.postbackId());
-    assertEquals(List.of(new StatusChange(null, ConversionStatus.APPROVED, p.receivedAt(), p.postbackId())), c.history());
+    assertEquals(List.of(new StatusChange(null, APPROVED, p.receivedAt(), p.postbackId())), c.history());
+    assertEquals(List.of(), core.sender.calls(), "attribution itself never calls a partner");
+    assertEquals(List.of(), c.deliveries());
+  }
+
+  @Test
+  void queuedDelivery_reachesTheAffiliate_withEveryMacroFilled() {
+    String click = clickAndWait("c1");
+    Result r = core.attribute(
+        core.postback("click_id", click, "event", "sale", "txid", "T-1", "amount", "100", "currency", "USD"));
+
+    List<CoreFixture.Run> runs = core.drain();
+
+    assertEquals(List.of(new DeliveryOutcome.Delivered()), runs.stream().map(CoreFixture.Run::outcome).toList());
     List<Call> calls = core.sender.calls();
     assertEquals(1, calls.size());
-    assertEquals("https://partner.example/pb?cid=" + click + "&e=sale&s=approved&p=7.50&a=100&c=USD&tx=T-1"
-        + "&s1=s%201&ext=T-1&aff=a1", calls.get(0).url().toString());
+    assertEquals("https://partner.example/pb?cid=" + click + "&e=sale&s=approved&p=7.50&a=100.00&c=USD&tx=T-1"
+        + "&s1=s%201&ext=&aff=a1", calls.get(0).url().toString());
     assertEquals("GET", calls.get(0).method());
     assertEquals(CoreFixture.PARTNER_ADDRESS, calls.get(0).address().getHostAddress());
-    DeliveryAttempt attempt = core.conversions.findByClick(click).get(0).deliveries().get(0);
+    assertEquals(r.queued().get(0).idempotencyKey(), calls.get(0).idempotencyKey());
+    DeliveryAttempt attempt = onlyConversion(click).deliveries().get(0);
     assertEquals("affiliate:a1", attempt.target());
+    assertEquals(APPROVED, attempt.status());
     assertEquals(200, attempt.httpStatus());
     assertTrue(attempt.ok());
   }
 
   @Test
-  void duplicatePostback_isCountedOnce_acrossThreeSends() {
+  void duplicatePostback_isCountedOnce_andQueuedOnce_acrossThreeSends() {
     String click = clickAndWait("c1");
     List<Postback> sends = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -117,34 +156,53 @@ class AttributionServiceTest {
     assertEquals(Outcome.ATTRIBUTED, results.get(0).decision().outcome());
     assertEquals(new Decision(Outcome.DUPLICATE, Reason.DUPLICATE, click + "/sale"), results.get(1).decision());
     assertEquals(new Decision(Outcome.DUPLICATE, Reason.DUPLICATE, click + "/sale"), results.get(2).decision());
+    assertEquals(List.of(), results.get(1).queued(), "a duplicate queues nothing");
+    assertEquals(List.of(), results.get(2).queued());
+    assertEquals(results.get(0).queued(), core.deliveryQueue.sent());
     assertEquals(1, core.conversions.findByClick(click).size());
-    assertEquals(1, core.sender.calls().size());
     assertEquals(sends.stream().map(Postback::postbackId).toList(),
         core.log.findByClick(click).stream().map(r -> r.postback().postbackId()).toList(), "all three are in the log");
+    core.drain();
+    assertEquals(1, core.sender.calls().size());
   }
 
   @Test
-  void redeliveryOfTheSameMessage_forwardsOnlyTheMissingDelivery_andNeverTwice() {
+  void redeliveryOfTheSameMessage_queuesTheSameDeliveriesAgain_andChangesNothingElse() {
     String click = clickAndWait("c1");
-    core.sender.thenRespond(ScriptedPostbackSender.status(503));
     Postback p = core.postback("click_id", click, "event", "sale", "txid", "T-1");
 
     Result first = core.attribute(p);
     Result second = core.attribute(p);
     Result third = core.attribute(p);
 
-    assertFalse(first.delivered(), "the partner failed: the message must be retried");
-    assertTrue(second.delivered());
-    assertTrue(third.delivered());
     assertEquals(Outcome.ATTRIBUTED, second.decision().outcome());
     assertEquals(Outcome.ATTRIBUTED, third.decision().outcome());
+    assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), first.queued());
+    assertEquals(first.queued(), second.queued(), "the very same delivery, so the same Idempotency-Key");
+    assertEquals(first.queued(), third.queued());
+    assertEquals(3, core.deliveryQueue.sent().size());
+    Conversion c = onlyConversion(click);
+    assertEquals(1, c.history().size(), "re-delivery changes nothing else");
+    assertEquals(1, core.log.findByClick(click).size(), "one log entry per postback");
+  }
+
+  @Test
+  void reQueuedDeliveries_reachThePartnerOnce_withOneKey() {
+    String click = clickAndWait("c1");
+    core.sender.thenRespond(ScriptedPostbackSender.status(503));
+    Postback p = core.postback("click_id", click, "event", "sale", "txid", "T-1");
+
+    core.attribute(p);
+    core.drain(); // 503: postponed
+    core.attribute(p); // the postback's message comes again
+    core.drainUntilSettled();
+    core.attribute(p);
+    core.drainUntilSettled();
+
     List<Call> calls = core.sender.calls();
     assertEquals(2, calls.size(), "one failed attempt, one successful, none after");
     assertEquals(calls.get(0).idempotencyKey(), calls.get(1).idempotencyKey(), "a retry carries the same key");
-    Conversion c = onlyConversion(click);
-    assertEquals(List.of(503, 200), c.deliveries().stream().map(DeliveryAttempt::httpStatus).toList());
-    assertEquals(1, c.history().size(), "re-delivery changes nothing else");
-    assertEquals(1, core.log.findByClick(click).size(), "one log entry per postback");
+    assertEquals(List.of(503, 200), onlyConversion(click).deliveries().stream().map(DeliveryAttempt::httpStatus).toList());
   }
 
   @Test
@@ -198,7 +256,10 @@ class AttributionServiceTest {
       assertEquals(new Decision(Outcome.ATTRIBUTED, null, click + "/sale#T-1"), first.decision());
       assertEquals(new Decision(Outcome.ATTRIBUTED, null, click + "/sale#T-2"), second.decision());
       assertEquals(2, core.conversions.findByClick(click).size());
-      assertEquals(2, core.sender.calls().size());
+      assertEquals(List.of(toAffiliate(click, "sale#T-1", APPROVED)), first.queued());
+      assertEquals(List.of(toAffiliate(click, "sale#T-2", APPROVED)), second.queued());
+      assertNotEquals(first.queued().get(0).idempotencyKey(), second.queued().get(0).idempotencyKey(),
+          "each sale is its own delivery");
     }
 
     @Test
@@ -212,7 +273,8 @@ class AttributionServiceTest {
       assertEquals(new Decision(Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, click + "/sale"), r.decision());
       assertEquals(r.decision(), logged(repeat));
       assertEquals("T-1", onlyConversion(click).txid());
-      assertEquals(1, core.sender.calls().size());
+      assertEquals(List.of(), r.queued());
+      assertEquals(1, core.deliveryQueue.sent().size());
     }
 
     @Test
@@ -221,6 +283,8 @@ class AttributionServiceTest {
       core.attribute(core.postback("click_id", click, "event", "registration"));
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1"));
       assertEquals(2, core.conversions.findByClick(click).size());
+      assertEquals(List.of(toAffiliate(click, "registration", APPROVED), toAffiliate(click, "sale", APPROVED)),
+          core.deliveryQueue.sent());
     }
   }
 
@@ -228,7 +292,7 @@ class AttributionServiceTest {
   class Statuses {
 
     @Test
-    void pendingThenApprovedThenChargeback_isAccepted_withHistory_andEachChangeForwarded() {
+    void pendingThenApprovedThenChargeback_isAccepted_withHistory_andEachChangeQueued() {
       String click = clickAndWait("c1");
       Postback pending = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "lead");
       core.clock.advance(Duration.ofDays(2));
@@ -236,28 +300,46 @@ class AttributionServiceTest {
       core.clock.advance(Duration.ofDays(20));
       Postback chargeback = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "chargeback");
 
-      assertEquals(Outcome.ATTRIBUTED, core.attribute(pending).decision().outcome());
-      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), core.attribute(approved).decision());
-      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), core.attribute(chargeback).decision());
+      Result created = core.attribute(pending);
+      Result r1 = core.attribute(approved);
+      Result r2 = core.attribute(chargeback);
 
+      assertEquals(Outcome.ATTRIBUTED, created.decision().outcome());
+      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), r1.decision());
+      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), r2.decision());
       Conversion c = onlyConversion(click);
-      assertEquals(ConversionStatus.CHARGEBACK, c.status());
+      assertEquals(CHARGEBACK, c.status());
       assertEquals(List.of(
-          new StatusChange(null, ConversionStatus.PENDING, pending.receivedAt(), pending.postbackId()),
-          new StatusChange(ConversionStatus.PENDING, ConversionStatus.APPROVED, approved.receivedAt(), approved.postbackId()),
-          new StatusChange(ConversionStatus.APPROVED, ConversionStatus.CHARGEBACK, chargeback.receivedAt(), chargeback.postbackId())),
+          new StatusChange(null, PENDING, pending.receivedAt(), pending.postbackId()),
+          new StatusChange(PENDING, APPROVED, approved.receivedAt(), approved.postbackId()),
+          new StatusChange(APPROVED, CHARGEBACK, chargeback.receivedAt(), chargeback.postbackId())),
           c.history());
+      assertEquals(List.of(toAffiliate(click, "sale", PENDING), toAffiliate(click, "sale", APPROVED),
+          toAffiliate(click, "sale", CHARGEBACK)), core.deliveryQueue.sent());
+      assertEquals(List.of(Outcome.ATTRIBUTED, Outcome.STATUS_UPDATED, Outcome.STATUS_UPDATED),
+          core.log.findByClick(click).stream().map(r -> r.decision().outcome()).toList());
+
+      core.drain();
       List<Call> calls = core.sender.calls();
       assertEquals(List.of("s=pending", "s=approved", "s=chargeback"),
           calls.stream().map(call -> call.url().getQuery().split("&")[2]).toList());
       assertEquals(3, Set.copyOf(calls.stream().map(Call::idempotencyKey).toList()).size(),
           "each status announced carries its own Idempotency-Key");
-      assertEquals(List.of(Outcome.ATTRIBUTED, Outcome.STATUS_UPDATED, Outcome.STATUS_UPDATED),
-          core.log.findByClick(click).stream().map(r -> r.decision().outcome()).toList());
     }
 
     @Test
-    void approvedBackToPending_isRefused_andChangesNothing() {
+    void statusChange_queuesANewDelivery_withItsOwnIdempotencyKey() {
+      String click = clickAndWait("c1");
+      Result created = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
+      Result changed = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
+
+      assertEquals(List.of(toAffiliate(click, "sale", PENDING)), created.queued());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), changed.queued());
+      assertNotEquals(created.queued().get(0).idempotencyKey(), changed.queued().get(0).idempotencyKey());
+    }
+
+    @Test
+    void approvedBackToPending_isRefused_changesNothing_andQueuesNothing() {
       String click = clickAndWait("c1");
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
       Postback backwards = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending");
@@ -266,9 +348,10 @@ class AttributionServiceTest {
 
       assertEquals(new Decision(Outcome.REJECTED, Reason.INVALID_STATUS_TRANSITION, click + "/sale"), r.decision());
       assertEquals(r.decision(), logged(backwards));
-      assertEquals(ConversionStatus.APPROVED, onlyConversion(click).status());
+      assertEquals(APPROVED, onlyConversion(click).status());
       assertEquals(1, onlyConversion(click).history().size());
-      assertEquals(1, core.sender.calls().size());
+      assertEquals(List.of(), r.queued());
+      assertEquals(1, core.deliveryQueue.sent().size());
     }
 
     @Test
@@ -277,6 +360,7 @@ class AttributionServiceTest {
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "rejected"));
       Result r = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
       assertEquals(Reason.INVALID_STATUS_TRANSITION, r.decision().reason());
+      assertEquals(List.of(), r.queued());
     }
 
     @Test
@@ -285,30 +369,86 @@ class AttributionServiceTest {
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
       Result r = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "hold"));
       assertEquals(new Decision(Outcome.DUPLICATE, Reason.DUPLICATE, click + "/sale"), r.decision());
+      assertEquals(List.of(), r.queued());
     }
 
     @Test
-    void statusChangeAfterTheWindow_isStillAccepted() {
+    void statusChangeAfterTheWindow_isStillAccepted_andQueued() {
       String click = clickAndWait("c2");
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
       core.clock.advance(Duration.ofDays(60));
       Result r = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
       assertEquals(Outcome.STATUS_UPDATED, r.decision().outcome());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), r.queued());
     }
 
     @Test
-    void redeliveredStatusChange_isNotAppliedOrForwardedTwice() {
+    void statusChangeAfterTheClickIsPurged_isStillAccepted_andQueued() {
+      String click = clickAndWait("c2");
+      core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
+      core.clock.advance(Duration.ofDays(60)); // approvals and chargebacks come months later
+      assertEquals(1, core.clicks.purgeExpired(core.clock.instant()), "the store's TTL removed the click");
+
+      // with campaign_id the postback passes intake without reading the click (without it, intake refuses it too)
+      Result r = core.attribute(core.postback("campaign_id", "c2", "click_id", click, "event", "sale", "txid", "T-1",
+          "status", "approved"));
+
+      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), r.decision());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), r.queued());
+    }
+
+    @Test
+    void redeliveredStatusChange_isNotAppliedTwice_andRequeuesTheSameDelivery() {
       String click = clickAndWait("c1");
       core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
       Postback approve = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved");
 
-      assertEquals(Outcome.STATUS_UPDATED, core.attribute(approve).decision().outcome());
+      Result first = core.attribute(approve);
       Result again = core.attribute(approve);
 
+      assertEquals(Outcome.STATUS_UPDATED, first.decision().outcome());
       assertEquals(Outcome.STATUS_UPDATED, again.decision().outcome());
-      assertTrue(again.delivered());
+      assertEquals(first.queued(), again.queued());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), again.queued());
       assertEquals(2, onlyConversion(click).history().size());
-      assertEquals(2, core.sender.calls().size());
+      core.drain();
+      assertEquals(2, core.sender.calls().size(), "pending once, approved once");
+    }
+
+    @Test
+    void redeliveredCreation_afterTheStatusMovedOn_requeuesWhatItQueuedThen() {
+      core.campaigns.put(campaign("once").affiliate("a1", PARTNER_URL)
+          .destination(new Destination("on-create", Destination.Type.POSTBACK, null,
+              "https://partner.example/new?c={click_id}&s={status}", null, null, true, null, null,
+              Set.of(Trigger.CREATED), null, null))
+          .build());
+      String click = clickAndWait("once");
+      Postback lead = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending");
+      Result created = core.attribute(lead);
+      core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
+
+      Result redelivered = core.attribute(lead); // e.g. the consumer timed out after processing it
+
+      assertEquals(List.of(toAffiliate(click, "sale", PENDING), new Delivery(click, "sale", "on-create", PENDING, null)),
+          created.queued());
+      assertEquals(created.queued(), redelivered.queued(),
+          "a destination that fires only on creation must not be told of the approval, with a new key");
+    }
+
+    @Test
+    void statusChangeWhoseQueueingFailed_isQueuedOnRetry_evenAfterALaterChange() {
+      String click = clickAndWait("c1");
+      core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
+      Postback approve = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved");
+      core.deliveryQueue.goDown();
+      assertNull(quietly(() -> core.attribute(approve)), "not queued: its message will be retried");
+      core.deliveryQueue.comeBack();
+      core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "chargeback"));
+
+      Result retried = core.attribute(approve);
+
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), retried.queued(),
+          "the approval must still reach the affiliate");
     }
   }
 
@@ -423,6 +563,8 @@ class AttributionServiceTest {
       assertEquals("cu-1", c.extra().get("customer_id"));
       assertEquals(r.decision(), logged(rebill));
       assertEquals(2, core.log.findByClick(click).size(), "the lifetime postback is logged under the click");
+      assertEquals(List.of(new Delivery(click, "sale#T-2", "affiliate:a1", ConversionStatus.APPROVED, null)), r.queued());
+      core.drain();
       assertTrue(core.sender.calls().get(1).url().getQuery().contains("ext=cu-1"), "external_id is the customer");
     }
 
@@ -449,7 +591,8 @@ class AttributionServiceTest {
       assertEquals(Decision.rejected(Reason.UNKNOWN_CUSTOMER), r.decision());
       assertEquals(r.decision(), logged(p));
       assertEquals(List.of(), core.conversions.all());
-      assertEquals(List.of(), core.sender.calls());
+      assertEquals(List.of(), r.queued());
+      assertEquals(List.of(), core.deliveryQueue.sent());
     }
 
     @Test
@@ -481,7 +624,7 @@ class AttributionServiceTest {
         }
       };
       AttributionService attribution = new AttributionService(core.clicks, core.campaigns, core.conversions, flaky,
-          core.log, core.forwarding, RateTable.parse(CoreFixture.RATES), core.clock);
+          core.log, core.deliveryQueue, RateTable.parse(CoreFixture.RATES), core.clock);
       String click = clickAndWait("rep");
       Postback first = core.postback("click_id", click, "event", "sale", "txid", "T-1", "customer_id", "cu-5", "new_customer", "1");
 
@@ -493,59 +636,64 @@ class AttributionServiceTest {
   }
 
   @Nested
-  class Forwarding {
+  class Destinations {
+
+    private Destination destination(String id, String affiliateId, Set<String> events,
+        Set<ConversionStatus> statuses, Set<Trigger> fireOn) {
+      return new Destination(id, Destination.Type.POSTBACK, affiliateId, "https://partner.example/" + id + "?c={click_id}",
+          null, null, true, events, statuses, fireOn, null, null);
+    }
 
     @Test
-    void failingPartner_leavesTheResultUndelivered_withTheAttemptLogged() {
-      String click = clickAndWait("c1");
-      core.sender.byDefault(ScriptedPostbackSender.timeout());
+    void destinationFilters_byAffiliateEventStatusAndTrigger_decideWhatIsQueued() {
+      core.campaigns.put(campaign("multi")
+          .affiliate("a1", PARTNER_URL)
+          .affiliate("a2", (String) null)
+          .destination(destination("ts-a1", "a1", null, null, null))
+          .destination(destination("ts-a2", "a2", null, null, null))
+          .destination(destination("sales-only", null, Set.of("sale"), null, null))
+          .destination(destination("approved-only", null, null, Set.of(APPROVED), null))
+          .destination(destination("on-create", null, null, null, Set.of(Trigger.CREATED)))
+          .destination(destination("on-change", null, null, null, Set.of(Trigger.STATUS_CHANGE)))
+          .build());
+      String click = clickAndWait("multi");
+
+      Result pendingSale = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
+      Result approvedSale = core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved"));
+      Result registration = core.attribute(core.postback("click_id", click, "event", "registration"));
+
+      assertEquals(List.of("affiliate:a1", "ts-a1", "sales-only", "on-create"), destinationIds(pendingSale));
+      assertEquals(List.of("affiliate:a1", "ts-a1", "sales-only", "approved-only", "on-change"), destinationIds(approvedSale));
+      assertEquals(List.of("affiliate:a1", "ts-a1", "approved-only", "on-create"), destinationIds(registration));
+      assertTrue(approvedSale.queued().stream().allMatch(d -> d.status() == APPROVED));
+    }
+
+    @Test
+    void anotherAffiliatesConversion_firesOnlyTheDestinationsOfThatAffiliate() {
+      core.campaigns.put(campaign("two").affiliate("a1", PARTNER_URL)
+          .affiliate("a2", "https://partner.example/a2?c={click_id}")
+          .destination(destination("ts-a1", "a1", null, null, null))
+          .destination(destination("everyone", null, null, null, null))
+          .build());
+      String click = core.click("two", "a2");
+      core.clock.advance(Duration.ofMinutes(1));
+
       Result r = core.attribute(core.postback("click_id", click, "event", "sale"));
-      assertEquals(Outcome.ATTRIBUTED, r.decision().outcome(), "attribution stands; only the delivery is owed");
-      assertFalse(r.delivered());
-      DeliveryAttempt attempt = onlyConversion(click).deliveries().get(0);
-      assertEquals(0, attempt.httpStatus());
-      assertEquals("read timed out", attempt.error());
-      assertFalse(attempt.ok());
-    }
 
-    @Test
-    void non2xxAnswer_isAFailure() {
-      String click = clickAndWait("c1");
-      core.sender.thenRespond(ScriptedPostbackSender.status(302));
-      assertFalse(core.attribute(core.postback("click_id", click, "event", "sale")).delivered());
-    }
-
-    @Test
-    void forbiddenDestination_isRecordedWithTheReason_andNeverCalled() {
-      core.campaigns.put(campaign("ssrf").affiliate("a1", "http://169.254.169.254/latest/meta-data/?c={click_id}").build());
-      String click = clickAndWait("ssrf");
-      Result r = core.attribute(core.postback("click_id", click));
-      assertFalse(r.delivered());
-      assertEquals(List.of(), core.sender.calls());
-      DeliveryAttempt attempt = onlyConversion(click).deliveries().get(0);
-      assertEquals(0, attempt.httpStatus());
-      assertTrue(attempt.error().startsWith("forbidden_destination"), attempt.error());
-    }
-
-    @Test
-    void hostResolvingToAPrivateAddress_isAForbiddenDestination() {
-      core.dns.put("rebind.example", List.of(CoreFixture.PARTNER_ADDRESS, "10.1.2.3"));
-      core.campaigns.put(campaign("rebind").affiliate("a1", "https://rebind.example/pb?c={click_id}").build());
-      String click = clickAndWait("rebind");
-      core.attribute(core.postback("click_id", click));
-      assertEquals(List.of(), core.sender.calls());
-      assertTrue(onlyConversion(click).deliveries().get(0).error().startsWith("forbidden_destination"));
+      assertEquals(List.of("affiliate:a2", "everyone"), destinationIds(r));
     }
 
     @Test
     void affiliateFilters_decideWhichConversionsFire() {
       core.campaigns.put(campaign("filtered").affiliate("a1", new Affiliate(PARTNER_URL, "POST", Set.of("sale"),
-          Set.of(ConversionStatus.APPROVED))).build());
+          Set.of(APPROVED))).build());
       String click = clickAndWait("filtered");
-      assertTrue(core.attribute(core.postback("click_id", click, "event", "registration")).delivered());
-      assertTrue(core.attribute(core.postback("click_id", click, "event", "sale", "status", "pending")).delivered());
-      assertEquals(List.of(), core.sender.calls(), "neither fires");
-      core.attribute(core.postback("click_id", click, "event", "sale", "status", "approved"));
+      assertEquals(List.of(), core.attribute(core.postback("click_id", click, "event", "registration")).queued());
+      assertEquals(List.of(), core.attribute(core.postback("click_id", click, "event", "sale", "status", "pending")).queued(),
+          "neither fires");
+      Result r = core.attribute(core.postback("click_id", click, "event", "sale", "status", "approved"));
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), r.queued(), "the approval of the sale fires");
+      core.drain();
       assertEquals(1, core.sender.calls().size());
       assertEquals("POST", core.sender.calls().get(0).method());
     }
@@ -554,18 +702,61 @@ class AttributionServiceTest {
     void affiliateWithoutPostbackUrl_owesNothing() {
       core.campaigns.put(campaign("silent").affiliate("a1", (String) null).build());
       String click = clickAndWait("silent");
-      assertTrue(core.attribute(core.postback("click_id", click)).delivered());
-      assertEquals(List.of(), core.sender.calls());
+      assertEquals(List.of(), core.attribute(core.postback("click_id", click)).queued());
+      assertEquals(List.of(), core.deliveryQueue.sent());
     }
 
     @Test
     void partnersOwnPlaceholder_isKept_andTheUrlStillDelivered() {
       core.campaigns.put(campaign("own").affiliate("a1", "https://partner.example/pb?cid={click_id}&mine={aff_sub2}").build());
       String click = clickAndWait("own");
-      Result r = core.attribute(core.postback("click_id", click));
-      assertTrue(r.delivered(), String.valueOf(onlyConversion(click).deliveries()));
+      core.attribute(core.postback("click_id", click));
+      core.drain();
+      assertTrue(onlyConversion(click).deliveredFor("affiliate:a1", APPROVED), String.valueOf(onlyConversion(click).deliveries()));
       assertEquals(1, core.sender.calls().size());
       assertTrue(core.sender.calls().get(0).url().toString().contains("mine=%7Baff_sub2%7D"));
+    }
+  }
+
+  @Nested
+  class DeliveryQueueDown {
+
+    @Test
+    void creation_isLeftForRetry_andTheRetryQueuesTheDelivery() {
+      String click = clickAndWait("c1");
+      Postback p = core.postback("click_id", click, "event", "sale", "txid", "T-1");
+      core.deliveryQueue.goDown();
+
+      Map<String, Result> results = quietly(() -> core.attribution.attributeAll(List.of(p)));
+
+      assertFalse(results.containsKey(p.postbackId()), "not finished: its message is retried");
+      assertTrue(core.log.find(p.postbackId()).isEmpty(), "nothing recorded until its deliveries are queued");
+      assertEquals(1, core.conversions.findByClick(click).size(), "the conversion is counted already");
+
+      core.deliveryQueue.comeBack();
+      Result retried = core.attribute(p);
+
+      assertEquals(new Decision(Outcome.ATTRIBUTED, null, click + "/sale"), retried.decision());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), retried.queued());
+      assertEquals(retried.queued(), core.deliveryQueue.sent());
+      assertEquals(1, onlyConversion(click).history().size());
+      assertEquals(retried.decision(), logged(p));
+    }
+
+    @Test
+    void statusChange_isLeftForRetry_andTheRetryQueuesTheDelivery() {
+      String click = clickAndWait("c1");
+      core.attribute(core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "pending"));
+      Postback approve = core.postback("click_id", click, "event", "sale", "txid", "T-1", "status", "approved");
+      core.deliveryQueue.goDown();
+
+      assertNull(quietly(() -> core.attribute(approve)), "not finished: its message is retried");
+      core.deliveryQueue.comeBack();
+      Result retried = core.attribute(approve);
+
+      assertEquals(new Decision(Outcome.STATUS_UPDATED, null, click + "/sale"), retried.decision());
+      assertEquals(List.of(toAffiliate(click, "sale", APPROVED)), retried.queued());
+      assertEquals(2, onlyConversion(click).history().size(), "applied once");
     }
   }
 
@@ -612,6 +803,12 @@ class AttributionServiceTest {
         }
 
         @Override
+        public boolean claim(String clickId, String key, String target, ConversionStatus status, Instant until,
+            Instant now) {
+          throw new IllegalStateException("store down (test)");
+        }
+
+        @Override
         public void recordDelivery(String clickId, String key, DeliveryAttempt attempt) {
           throw new IllegalStateException("store down (test)");
         }
@@ -623,11 +820,11 @@ class AttributionServiceTest {
 
         @Override
         public List<Conversion> findByClick(String clickId) {
-          throw new IllegalStateException("store down (test)");
+          return List.of(); // reads still work: only this click's write path is broken
         }
       };
       AttributionService attribution = new AttributionService(core.clicks, core.campaigns, broken, core.customers,
-          core.log, core.forwarding, RateTable.parse(CoreFixture.RATES), core.clock);
+          core.log, core.deliveryQueue, RateTable.parse(CoreFixture.RATES), core.clock);
       String click = clickAndWait("c1");
       Postback failing = core.postback("click_id", click, "event", "sale");
       Postback unknown = core.postback("campaign_id", "c1", "click_id", core.clickIds.issue(core.clock.instant()));

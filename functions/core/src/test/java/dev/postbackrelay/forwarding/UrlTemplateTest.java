@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class UrlTemplateTest {
 
-  private static final Set<String> KNOWN = ForwardingService.MACROS;
+  private static final Set<String> KNOWN = UrlTemplate.POSTBACK_MACROS;
 
   @Test
   void values_areUrlEncoded_spaceAsPercent20() {

@@ -3,14 +3,16 @@ package dev.postbackrelay.testing;
 import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds test campaigns without spelling out all fourteen components of {@link Campaign}. */
+/** Builds test campaigns without spelling out all fifteen components of {@link Campaign}. */
 public final class CampaignBuilder {
 
   private final String id;
@@ -27,6 +29,7 @@ public final class CampaignBuilder {
   private final Map<String, ConversionStatus> statusMap = new LinkedHashMap<>();
   private final Map<String, Payout> payouts = new LinkedHashMap<>();
   private final Map<String, Affiliate> affiliates = new LinkedHashMap<>();
+  private final List<Destination> destinations = new ArrayList<>();
 
   private CampaignBuilder(String id) {
     this.id = id;
@@ -112,8 +115,14 @@ public final class CampaignBuilder {
     return this;
   }
 
+  /** A destination besides the affiliates' postback URLs (an ad platform, a traffic source...). */
+  public CampaignBuilder destination(Destination destination) {
+    destinations.add(destination);
+    return this;
+  }
+
   public Campaign build() {
     return new Campaign(id, landingUrl, token, active, window, minClickAge, currency, repeatSales,
-        transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates);
+        transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates, destinations);
   }
 }

@@ -9,6 +9,7 @@ import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import java.time.Duration;
 import java.util.Map;
@@ -58,6 +59,13 @@ public abstract class CampaignStoreContract {
             Set.of("sale", "lead"), Set.of(ConversionStatus.APPROVED, ConversionStatus.CHARGEBACK)))
         .affiliate("aff-2", Affiliate.withPostbackUrl("https://other.example/{click_id}"))
         .affiliate("aff-silent", new Affiliate(null, "GET", Set.of(), Set.of()))
+        .destination(new Destination("tsrc-1", Destination.Type.POSTBACK, "aff-2",
+            "https://tracker.example/pb?cid={click_id}&s={status}&raw={sub1}", "POST", Destination.BodyFormat.JSON,
+            false, Set.of("sale", "deposit"), Set.of(ConversionStatus.APPROVED, ConversionStatus.REJECTED),
+            Set.of(Destination.Trigger.STATUS_CHANGE), "ds_9Kq2VbN9xK4mR8tW3yZ6", null))
+        .destination(new Destination("meta", Destination.Type.META_CAPI, null, null, null, null, true, null, null,
+            Set.of(Destination.Trigger.CREATED), null,
+            Map.of("pixel_id", "1234567890", "access_token", "EAAB\u00e9-token", "event_name", "Purchase")))
         .build();
   }
 
@@ -108,6 +116,7 @@ public abstract class CampaignStoreContract {
     assertSameCampaign(replacement, found);
     assertEquals(Set.of("aff-3"), found.affiliates().keySet());
     assertEquals(Map.of(), found.payouts());
+    assertEquals(java.util.List.of(), found.destinations());
     assertEquals(null, found.postbackToken());
   }
 
@@ -140,5 +149,6 @@ public abstract class CampaignStoreContract {
       assertSameNumber(p.getValue().value(), found.value(), "payout value of " + p.getKey());
     }
     assertEquals(expected.affiliates(), actual.affiliates(), "affiliates");
+    assertEquals(expected.destinations(), actual.destinations(), "destinations");
   }
 }

@@ -244,10 +244,11 @@ public abstract class ConversionStoreContract {
 
   @Test
   void keysAsLongAsPostbackServiceAccepts_roundTrip() {
-    // PostbackService accepts events of up to 64 characters and txids of up to 512, any of them non-ASCII
+    // PostbackService accepts events of up to 64 characters and txids of up to 128 (MAX_KEY_CHARS),
+    // any of them non-ASCII: at most 64 + 1 + 128 * 4 bytes, inside DynamoDB's 1 KiB sort key
     String clickId = unique("click");
     String event = "e".repeat(64);
-    String txid = "\u20ac".repeat(512);
+    String txid = "\uD83D\uDE00".repeat(64) + "\u20ac".repeat(64);
     String key = Conversion.key(event, txid, true);
     Conversion c = conversion(clickId, event, txid, ConversionStatus.PENDING, "pb-1");
 
@@ -282,6 +283,32 @@ public abstract class ConversionStoreContract {
     Conversion found = store.find(clickId, "sale#T-1").orElseThrow();
     assertEquals(2, found.history().size());
     assertEquals(found.status(), found.history().get(1).to());
+  }
+
+  @Test
+  void claim_isExclusiveUntilItExpiresOrTheAttemptIsRecorded() {
+    String clickId = unique("click");
+    store.createIfAbsent("sale#T-1", conversion(clickId, "sale", "T-1", ConversionStatus.APPROVED, "pb-1"));
+    var until = T0.plusSeconds(30);
+
+    assertTrue(store.claim(clickId, "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED, until, T0));
+    assertFalse(store.claim(clickId, "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED, until, T0.plusSeconds(1)),
+        "a live claim excludes a second runner");
+    assertTrue(store.claim(clickId, "sale#T-1", "meta", ConversionStatus.APPROVED, until, T0),
+        "claims are per destination");
+    assertTrue(store.claim(clickId, "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED, T0.plusSeconds(90),
+        T0.plusSeconds(31)), "an expired claim can be taken over");
+
+    store.recordDelivery(clickId, "sale#T-1",
+        new DeliveryAttempt("affiliate:aff-1", ConversionStatus.APPROVED, T0.plusSeconds(32), 500, 10, "http_500"));
+    assertTrue(store.claim(clickId, "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED, T0.plusSeconds(200),
+        T0.plusSeconds(33)), "recording the attempt releases the claim");
+  }
+
+  @Test
+  void claim_onAMissingConversion_isRefused() {
+    assertFalse(store.claim(unique("click"), "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED,
+        T0.plusSeconds(30), T0));
   }
 
   private interface Indexed<T> {

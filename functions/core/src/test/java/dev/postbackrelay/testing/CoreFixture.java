@@ -7,8 +7,12 @@ import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickService;
-import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.forwarding.DeliveryOutcome;
+import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.OutboundGuard;
+import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.builders.RequestBuilders;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.postback.PostbackIds;
@@ -16,6 +20,9 @@ import dev.postbackrelay.postback.PostbackService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The whole core wired to in-memory fakes and a clock that stands still: click, postback,
- * attribution and forwarding as the Lambda functions wire them, with nothing real underneath.
+ * attribution and delivery as the Lambda functions wire them, with nothing real underneath.
+ *
+ * <p>Attribution puts its deliveries on {@link #deliveryQueue}; nothing is sent until a test
+ * {@link #drain drains} that queue through {@link #delivery}, as the delivery consumer would,
+ * retries on the short {@link #RETRIES} schedule included.
  *
  * <p>Host names resolve only through {@link #dns} (IP literals resolve to themselves), so no test
  * ever does a DNS lookup. The rate table holds EUR and GBP.
@@ -34,6 +45,8 @@ public final class CoreFixture {
   public static final String RATES = "EUR=0.92,GBP=0.79";
   public static final String PARTNER_HOST = "partner.example";
   public static final String PARTNER_ADDRESS = "203.0.113.10";
+  /** The tests' retry schedule: three retries, so the fourth failed attempt is the last. */
+  public static final RetrySchedule RETRIES = RetrySchedule.parse("1m,5m,30m");
 
   public final MutableClock clock = MutableClock.atNewYear2025();
   public final InMemoryCampaignStore campaigns = new InMemoryCampaignStore();
@@ -42,6 +55,7 @@ public final class CoreFixture {
   public final InMemoryCustomerStore customers = new InMemoryCustomerStore();
   public final InMemoryPostbackLog log = new InMemoryPostbackLog();
   public final RecordingConversionQueue queue = new RecordingConversionQueue();
+  public final RecordingDeliveryQueue deliveryQueue = new RecordingDeliveryQueue();
   public final ScriptedPostbackSender sender = new ScriptedPostbackSender();
   public final Map<String, List<String>> dns = new ConcurrentHashMap<>();
   public final ClickIds clickIds = new ClickIds(List.of(CLICK_ID_KEY));
@@ -49,10 +63,19 @@ public final class CoreFixture {
   public final OutboundGuard guard = new OutboundGuard(false, this::resolve);
   public final ClickService clickService = new ClickService(campaigns, clicks, clickIds, clock);
   public final PostbackService postbackService =
-      new PostbackService(campaigns, clicks, clickIds, queue, postbackIds, clock);
-  public final ForwardingService forwarding = new ForwardingService(conversions, sender, guard, clock);
+      new PostbackService(campaigns, clicks, conversions, clickIds, queue, postbackIds, clock);
   public final AttributionService attribution = new AttributionService(clicks, campaigns, conversions, customers, log,
-      forwarding, RateTable.parse(RATES), clock);
+      deliveryQueue, RateTable.parse(RATES), clock);
+  public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType,
+      sender, guard, RETRIES, clock);
+
+  /** One run of one delivery, as the delivery consumer saw it. */
+  public record Run(Delivery delivery, DeliveryOutcome outcome, Instant at) {}
+
+  private record Postponed(Delivery delivery, Instant due) {}
+
+  private final List<Postponed> postponed = new ArrayList<>();
+  private final List<Delivery> deadLetters = new ArrayList<>();
 
   public CoreFixture() {
     dns.put(PARTNER_HOST, List.of(PARTNER_ADDRESS));
@@ -80,6 +103,80 @@ public final class CoreFixture {
   /** Attributes one postback as the consumer would and returns its result (null when it threw). */
   public AttributionService.Result attribute(Postback postback) {
     return attribution.attributeAll(List.of(postback)).get(postback.postbackId());
+  }
+
+  /**
+   * Runs every delivery that is on the queue or postponed and now due, once each, in queue order,
+   * as the delivery consumer would: delivered and skipped ones are done; a retry is postponed
+   * until it is due; a dead one goes to the {@link #deadLetters() dead-letter queue}. A run that
+   * throws leaves its delivery postponed until now (SQS would bring it back), then rethrows.
+   */
+  public synchronized List<Run> drain() {
+    Instant now = clock.instant();
+    List<Delivery> due = new ArrayList<>();
+    postponed.removeIf(p -> {
+      if (p.due().isAfter(now)) {
+        return false;
+      }
+      due.add(p.delivery());
+      return true;
+    });
+    due.addAll(deliveryQueue.drain());
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < due.size(); i++) {
+      Delivery d = due.get(i);
+      DeliveryOutcome outcome;
+      try {
+        outcome = delivery.deliver(d);
+      } catch (RuntimeException e) {
+        due.subList(i, due.size()).forEach(left -> postponed.add(new Postponed(left, now)));
+        throw e;
+      }
+      runs.add(new Run(d, outcome, now));
+      if (outcome instanceof DeliveryOutcome.RetryAfter retry) {
+        postponed.add(new Postponed(d, now.plus(retry.delay())));
+      } else if (outcome instanceof DeliveryOutcome.Dead) {
+        deadLetters.add(d);
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * {@link #drain Drains}, then moves the clock to the next postponed delivery's due time and
+   * drains again, until nothing is queued or postponed: every delivery ends delivered, skipped or
+   * dead. Returns every run, in order.
+   */
+  public synchronized List<Run> drainUntilSettled() {
+    List<Run> runs = new ArrayList<>(drain());
+    for (int rounds = 0; !postponed.isEmpty() || !deliveryQueue.sent().isEmpty(); rounds++) {
+      if (rounds > 1000) {
+        throw new AssertionError("deliveries never settle: " + postponed);
+      }
+      postponed.stream().map(Postponed::due).min(Comparator.naturalOrder())
+          .filter(due -> due.isAfter(clock.instant()))
+          .ifPresent(clock::set);
+      runs.addAll(drain());
+    }
+    return runs;
+  }
+
+  /** Deliveries postponed for a retry and not yet run again. */
+  public synchronized List<Delivery> postponed() {
+    return postponed.stream().map(Postponed::delivery).toList();
+  }
+
+  /** The dead-letter queue: deliveries given up on, oldest first (a snapshot). */
+  public synchronized List<Delivery> deadLetters() {
+    return List.copyOf(deadLetters);
+  }
+
+  /** Re-drives every dead delivery onto the delivery queue, as the replay command does. */
+  public synchronized List<Delivery> replayDeadLetters() {
+    List<Delivery> replayed = deadLetters.stream().map(d -> d.replayed(clock.instant())).toList();
+    deadLetters.clear();
+    deliveryQueue.send(replayed);
+    return replayed;
   }
 
   public static InboundPostback get(String... params) {

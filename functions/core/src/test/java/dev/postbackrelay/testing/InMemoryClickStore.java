@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Clicks in a map. Counts reads so that tests can check that a batch is read in one round trip.
- * Never purges: a click past its {@code expiresAt} is still found, which the contract allows.
+ * Purges only when told ({@link #purgeExpired}): until then a click past its {@code expiresAt} is
+ * still found, which the contract allows.
  */
 public final class InMemoryClickStore implements ClickStore {
 
@@ -42,6 +43,13 @@ public final class InMemoryClickStore implements ClickStore {
       }
     }
     return found;
+  }
+
+  /** Removes every click whose {@code expiresAt} is before {@code now}, as the table's TTL would; returns how many. */
+  public int purgeExpired(java.time.Instant now) {
+    int before = clicks.size();
+    clicks.values().removeIf(c -> c.expiresAt() != null && c.expiresAt().isBefore(now));
+    return before - clicks.size();
   }
 
   /** Every stored click (a snapshot). */

@@ -23,6 +23,24 @@ public final class InMemoryConversionStore implements ConversionStore {
   private record Id(String clickId, String key) {}
 
   private final Map<Id, Conversion> conversions = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Instant> claims = new ConcurrentHashMap<>();
+
+  @Override
+  public boolean claim(String clickId, String key, String target, dev.postbackrelay.attribution.ConversionStatus status,
+      java.time.Instant until, java.time.Instant now) {
+    if (!conversions.containsKey(new Id(clickId, key))) {
+      return false;
+    }
+    AtomicBoolean won = new AtomicBoolean();
+    claims.compute(clickId + "|" + key + "|" + target + "|" + status, (k, held) -> {
+      if (held == null || held.isBefore(now)) {
+        won.set(true);
+        return until;
+      }
+      return held;
+    });
+    return won.get();
+  }
 
   @Override
   public Optional<Conversion> createIfAbsent(String key, Conversion conversion) {
@@ -62,6 +80,7 @@ public final class InMemoryConversionStore implements ConversionStore {
     if (updated.get() == null) {
       throw new IllegalStateException("no conversion " + clickId + "/" + key);
     }
+    claims.remove(clickId + "|" + key + "|" + attempt.target() + "|" + attempt.status());
   }
 
   @Override

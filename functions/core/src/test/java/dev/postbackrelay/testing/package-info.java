@@ -2,6 +2,7 @@
  * Test doubles and port contracts for the core, shipped in the core's test-jar.
  *
  * <p>{@code InMemory*} stores, {@link dev.postbackrelay.testing.RecordingConversionQueue},
+ * {@link dev.postbackrelay.testing.RecordingDeliveryQueue},
  * {@link dev.postbackrelay.testing.ScriptedPostbackSender} and
  * {@link dev.postbackrelay.testing.MutableClock} stand in for the adapters;
  * {@link dev.postbackrelay.testing.CoreFixture} wires the whole core to them.

@@ -1,10 +1,10 @@
 package dev.postbackrelay.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStatus;
@@ -16,6 +16,8 @@ import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.lambda.queue.DeliveryJson;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.postback.Postback;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,89 +46,73 @@ public class ConversionConsumerHandlerTest {
   @Inject
   PostbackLog log;
 
-  Partner partner;
   String campaignId;
   String clickId;
 
   @BeforeEach
-  void campaignWithAPartnerAndAClick() throws Exception {
-    partner = new Partner();
+  void campaignAndClick() {
     campaignId = "c-" + UUID.randomUUID();
     campaigns.put(Campaign.simple(campaignId, "https://shop.example.com/?cid={click_id}", "token-123456",
-        Map.of("aff-42", Affiliate.withPostbackUrl(
-            partner.url("/pb?click={click_id}&event={event}&payout={payout}&sub1={sub1}&txid={txid}&status={status}")))));
+        Map.of("aff-42", Affiliate.withPostbackUrl("https://partner.example.com/pb?click={click_id}"))));
     Instant clickedAt = Instant.now().minusSeconds(3600);
     clickId = clickIds.issue(clickedAt);
     clicks.put(new Click(clickId, campaignId, "aff-42", clickedAt, Map.of("sub1", "adset 7"), Map.of(), Map.of(),
         "203.0.113.10", "UA", null, null, clickedAt.plusSeconds(40L * 86400)));
-  }
-
-  @AfterEach
-  void stopPartner() {
-    partner.close();
+    Queues.drain("DeliveryQueue");
   }
 
   @Test
-  void sameConversionThreeTimes_isCountedAndForwardedOnce() {
+  void sameConversionThreeTimes_isCountedOnceAndQueuesOneDelivery() {
     for (int i = 0; i < 3; i++) {
-      JsonNode response = Events.invoke(sqsEvent(postback("pb-" + i, "T1", null)));
+      JsonNode response = Events.invoke(Queues.sendAndReceive("ConversionQueue",
+          List.of(PostbackJson.write(postback("pb-" + UUID.randomUUID(), "T1", null)))));
       assertEquals(0, response.path("batchItemFailures").size(), response.toString());
     }
 
-    assertEquals(1, partner.received().size());
-    String query = partner.received().get(0).uri().getRawQuery();
-    assertTrue(query.contains("click=" + clickId), query);
-    assertTrue(query.contains("event=sale") && query.contains("payout=2.5") && query.contains("txid=T1"), query);
-    assertTrue(query.contains("sub1=adset%207"), query);
     assertEquals(1, conversions.findByClick(clickId).size());
-    assertEquals("duplicate", log.find("pb-2").orElseThrow().decision().reason().code());
+    List<Delivery> queued = deliveries();
+    assertEquals(1, queued.size(), "one delivery for the one conversion");
+    assertEquals("affiliate:aff-42", queued.get(0).destinationId());
+    assertEquals(ConversionStatus.APPROVED, queued.get(0).status());
   }
 
   @Test
-  void redeliveredMessage_afterPartnerFailure_isForwardedExactlyOnceWithTheSameKey() {
-    partner.respondWith(500);
-    ObjectNode event = sqsEvent(postback("pb-retry", "T2", null));
-    JsonNode first = Events.invoke(event);
-    assertEquals(1, first.path("batchItemFailures").size(), "a failed delivery leaves the message for a retry");
+  void redeliveredMessage_queuesTheSameDeliveryAgain_andCountsNothingNew() {
+    ObjectNode event = sqsEvent(postback("pb-redelivered", "T2", null));
+    Events.invoke(event);
+    Events.invoke(event);
 
-    partner.respondWith(200);
-    JsonNode second = Events.invoke(event);
-    JsonNode third = Events.invoke(event);
-
-    assertEquals(0, second.path("batchItemFailures").size());
-    assertEquals(0, third.path("batchItemFailures").size());
-    List<Partner.Received> received = partner.received();
-    assertEquals(2, received.size(), "one failed attempt, one success, nothing after");
-    assertEquals(received.get(0).idempotencyKey(), received.get(1).idempotencyKey());
-    Conversion conversion = conversions.findByClick(clickId).get(0);
-    assertEquals(2, conversion.deliveries().size());
-    assertEquals(500, conversion.deliveries().get(0).httpStatus());
-    assertEquals(200, conversion.deliveries().get(1).httpStatus());
+    assertEquals(1, conversions.findByClick(clickId).size());
+    List<Delivery> queued = deliveries();
+    assertEquals(2, queued.size());
+    assertEquals(queued.get(0), queued.get(1), "the same delivery: the sender runs it once");
+    assertEquals("attributed", log.find("pb-redelivered").orElseThrow().decision().outcome().name().toLowerCase());
   }
 
   @Test
-  void approvalAfterPending_updatesTheStatusAndForwardsAgain() {
-    Events.invoke(sqsEvent(postback("pb-lead", "T3", ConversionStatus.PENDING)));
-    Events.invoke(sqsEvent(postback("pb-approve", "T3", ConversionStatus.APPROVED)));
+  void approvalAfterPending_updatesTheStatusAndQueuesASecondDelivery() {
+    Events.invoke(sqsEvent(postback("pb-lead-" + UUID.randomUUID(), "T3", ConversionStatus.PENDING)));
+    Events.invoke(sqsEvent(postback("pb-approve-" + UUID.randomUUID(), "T3", ConversionStatus.APPROVED)));
 
     Conversion conversion = conversions.findByClick(clickId).get(0);
     assertEquals(ConversionStatus.APPROVED, conversion.status());
     assertEquals(2, conversion.history().size());
-    assertEquals(2, partner.received().size());
-    assertTrue(partner.received().get(1).uri().getRawQuery().contains("status=approved"));
+    List<Delivery> queued = deliveries();
+    assertEquals(List.of(ConversionStatus.PENDING, ConversionStatus.APPROVED), queued.stream().map(Delivery::status).toList());
+    assertNotEquals(queued.get(0).idempotencyKey(), queued.get(1).idempotencyKey());
   }
 
   @Test
-  void unknownClick_isRecordedAsRejected() {
+  void unknownClick_isRecordedAsRejected_andQueuesNothing() {
     String unknown = clickIds.issue(Instant.now());
-    Postback p = new Postback("pb-unknown", Instant.now(), "198.51.100.20", unknown, campaignId, null, "sale", "T4",
-        null, null, null, null, null, null, null, false, Map.of());
+    Postback p = new Postback("pb-unknown-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", unknown, campaignId,
+        null, "sale", "T4", null, null, null, null, null, null, null, false, Map.of());
 
     JsonNode response = Events.invoke(sqsEvent(p));
 
     assertEquals(0, response.path("batchItemFailures").size());
-    assertEquals("unknown_click", log.find("pb-unknown").orElseThrow().decision().reason().code());
-    assertTrue(partner.received().isEmpty());
+    assertEquals("unknown_click", log.find(p.postbackId()).orElseThrow().decision().reason().code());
+    assertTrue(deliveries().isEmpty());
   }
 
   @Test
@@ -147,17 +132,15 @@ public class ConversionConsumerHandlerTest {
         null, false, Map.of());
   }
 
-  private static ObjectNode sqsEvent(Postback... postbacks) {
+  private static ObjectNode sqsEvent(Postback p) {
     ObjectNode event = Events.load("sqs-conversion.json");
-    ArrayNode records = (ArrayNode) event.get("Records");
-    ObjectNode template = (ObjectNode) records.get(0);
-    records.removeAll();
-    for (Postback p : postbacks) {
-      ObjectNode record = template.deepCopy();
-      record.put("messageId", UUID.nameUUIDFromBytes(p.postbackId().getBytes()).toString());
-      record.put("body", PostbackJson.write(p));
-      records.add(record);
-    }
+    ObjectNode record = (ObjectNode) event.get("Records").get(0);
+    record.put("messageId", UUID.nameUUIDFromBytes(p.postbackId().getBytes()).toString());
+    record.put("body", PostbackJson.write(p));
     return event;
+  }
+
+  private static List<Delivery> deliveries() {
+    return Queues.drain("DeliveryQueue").stream().map(DeliveryJson::read).toList();
   }
 }

@@ -50,6 +50,9 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     config.put("relay.campaigns-table", "CampaignsTable");
     config.put("relay.tracking-table", "TrackingTable");
     config.put("relay.conversion-queue-url", aws.queueUrl(queue));
+    config.put("relay.delivery-queue-url", aws.queueUrl("DeliveryQueue"));
+    config.put("relay.delivery-dead-letter-queue-url", aws.queueUrl("DeliveryDeadLetterQueue"));
+    config.put("relay.delivery.retry-schedule", "1s,1s");
     config.put("relay.click-id.keys", Base64.getUrlEncoder().withoutPadding().encodeToString(CLICK_ID_KEY));
     config.put("relay.admin.token", ADMIN_TOKEN);
     config.put("relay.outbound.allow-loopback", "true");

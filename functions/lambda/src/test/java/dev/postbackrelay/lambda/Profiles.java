@@ -57,6 +57,12 @@ public final class Profiles {
     }
   }
 
+  public static class Delivery extends WithLocalAws {
+    public Delivery() {
+      super("delivery", Map.of());
+    }
+  }
+
   public static class Admin extends WithLocalAws {
     public Admin() {
       super("admin", Map.of());

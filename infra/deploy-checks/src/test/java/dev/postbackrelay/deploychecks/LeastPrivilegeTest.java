@@ -17,7 +17,54 @@ class LeastPrivilegeTest {
   static final List<String> PHYSICAL_NAMES = List.of("FunctionName", "TableName", "QueueName", "TopicName",
       "BucketName", "LogGroupName", "RoleName", "ManagedPolicyName", "AlarmName", "DashboardName", "StateMachineName");
 
+  static final String KEYS = "secretsmanager:GetSecretValue";
+
+  /**
+   * Every relay function's permissions, action by action, to the resources of this stack: the
+   * reviewed answer to "what can this function touch". A change of permissions changes this table.
+   * (SQS-triggered functions also get SAM's AWSLambdaSQSQueueExecutionRole for the event source.)
+   */
+  static final Map<String, Map<String, Set<String>>> GRANTS = Map.of(
+      "ClickFunction", Map.of(
+          KEYS, Set.of("ClickIdKeysSecret"),
+          "dynamodb:GetItem", Set.of("CampaignsTable"),
+          "dynamodb:PutItem", Set.of("TrackingTable")),
+      "PostbackFunction", Map.of(
+          KEYS, Set.of("ClickIdKeysSecret"),
+          "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "sqs:SendMessage", Set.of("ConversionQueue")),
+      "ConversionConsumerFunction", Map.of(
+          KEYS, Set.of("ClickIdKeysSecret"),
+          "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "dynamodb:BatchGetItem", Set.of("TrackingTable"),
+          "dynamodb:PutItem", Set.of("TrackingTable"),
+          "dynamodb:UpdateItem", Set.of("TrackingTable"),
+          "dynamodb:BatchWriteItem", Set.of("TrackingTable"),
+          "dynamodb:Query", Set.of("TrackingTable"),
+          "sqs:SendMessage", Set.of("DeliveryQueue")),
+      // calls out to the internet, so it reads no secret at all; postpones its own messages, buries dead ones
+      "DeliveryFunction", Map.of(
+          "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "dynamodb:UpdateItem", Set.of("TrackingTable"),
+          "sqs:ChangeMessageVisibility", Set.of("DeliveryQueue"),
+          "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
+      // replay: dead deliveries from the dead-letter queue back onto the delivery queue
+      "AdminFunction", Map.of(
+          KEYS, Set.of("ClickIdKeysSecret"),
+          "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "dynamodb:PutItem", Set.of("CampaignsTable"),
+          "dynamodb:Query", Set.of("TrackingTable"),
+          "sqs:ReceiveMessage", Set.of("DeliveryDeadLetterQueue"),
+          "sqs:DeleteMessage", Set.of("DeliveryDeadLetterQueue"),
+          "sqs:SendMessage", Set.of("DeliveryQueue")));
+
   final Template template = Template.get();
+
+  @Test
+  void eachRelayFunctionIsGrantedExactlyWhatItsWorkNeeds() {
+    assertEquals(GRANTS.keySet(), Set.copyOf(template.relayFunctions()), "a function without a reviewed grant list");
+    GRANTS.forEach((f, expected) -> assertEquals(expected, template.grants(f), f));
+  }
 
   @Test
   void everyPermissionIsWrittenOutInTheTemplate() {

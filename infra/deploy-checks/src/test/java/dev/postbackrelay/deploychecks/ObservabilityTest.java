@@ -11,13 +11,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Logs, access logs and the dashboard. */
 class ObservabilityTest {
 
   static final List<String> BUSINESS_METRICS =
-      List.of("Accepted", "Rejected", "Attributed", "Duplicate", "Forwarded", "DeliveryFailed");
+      List.of("Accepted", "Rejected", "Attributed", "StatusUpdated", "Duplicate", "Forwarded", "DeliveryFailed");
+  static final String METRICS_SOURCE = CodeReferencesTest.LAMBDA_SOURCES + "/dev/postbackrelay/lambda/metrics/Metrics.java";
+  static final Pattern EMITTED = Pattern.compile("\\bmetrics\\.count\\(\\s*\"(\\w+)\"");
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Template template = Template.get();
@@ -86,6 +91,23 @@ class ObservabilityTest {
       assertTrue(metrics.contains(List.of("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", dlq)),
           "dashboard lacks the depth of " + dlq);
     }
+  }
+
+  @Test
+  void dashboardShowsEveryMetricTheFunctionsEmitInTheirNamespace() {
+    String metrics = JavaSources.withoutComments(Repo.read(METRICS_SOURCE));
+    assertTrue(metrics.contains("NAMESPACE = \"PostbackRelay\""), METRICS_SOURCE + " no longer writes to PostbackRelay");
+    Set<String> emitted = new TreeSet<>();
+    CodeReferencesTest.lambdaSources().values().forEach(source -> {
+      Matcher m = EMITTED.matcher(source);
+      while (m.find()) {
+        emitted.add(m.group(1));
+      }
+    });
+    assertTrue(emitted.containsAll(BUSINESS_METRICS), "the functions emit " + emitted + ", not all of " + BUSINESS_METRICS);
+    String body = Template.sub(template.properties("Dashboard").get("DashboardBody")).orElseThrow();
+    emitted.forEach(metric -> assertTrue(body.contains("MetricName=\\\"" + metric + "\\\""),
+        "the functions emit " + metric + " but the dashboard does not show it"));
   }
 
   @Test

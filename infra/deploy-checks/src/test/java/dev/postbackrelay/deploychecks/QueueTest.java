@@ -37,7 +37,10 @@ class QueueTest {
           .filter(g -> g.get(1).equals("Arn")).orElseThrow(() -> new AssertionError(s.queue() + " has no DLQ")).get(0);
       assertEquals("AWS::SQS::Queue", template.type(dlq));
       int receives = ((Number) redrive.get("maxReceiveCount")).intValue();
-      assertTrue(receives >= 2 && receives <= 10, s.queue() + " maxReceiveCount " + receives);
+      // a consumer that carries a retry schedule on visibility receives each message many times by
+      // design: DeliveryPipelineTest sizes that queue's maxReceiveCount from the schedule
+      int most = postponesItsOwnMessages(s) ? 50 : 10;
+      assertTrue(receives >= 2 && receives <= most, s.queue() + " maxReceiveCount " + receives);
       // a message's age counts from its first enqueue, in the DLQ too
       assertTrue(retention(dlq) > retention(s.queue()), dlq + " must keep messages longer than " + s.queue());
     }
@@ -78,6 +81,10 @@ class QueueTest {
       Map<String, Object> props = template.properties(queue);
       assertTrue(Boolean.TRUE.equals(props.get("SqsManagedSseEnabled")) || props.containsKey("KmsMasterKeyId"), queue);
     }
+  }
+
+  boolean postponesItsOwnMessages(Source s) {
+    return template.grants(s.function()).getOrDefault("sqs:ChangeMessageVisibility", Set.of()).contains(s.queue());
   }
 
   List<Source> sources() {

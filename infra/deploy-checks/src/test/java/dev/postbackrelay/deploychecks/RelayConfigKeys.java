@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  */
 final class RelayConfigKeys {
 
-  /** One key, as {@code relay.<name>}, and the environment variable SmallRye maps onto it. */
-  record Key(String name, boolean required, boolean prefixOfMany) {
+  /**
+   * One key, as {@code relay.<name>}, and the environment variable SmallRye maps onto it.
+   *
+   * @param defaultValue its {@code @WithDefault}, or null
+   */
+  record Key(String name, boolean required, boolean prefixOfMany, String defaultValue) {
     String environmentVariable() {
       return "RELAY_" + name.replaceAll("[.\\-]", "_").toUpperCase(Locale.ROOT);
     }
@@ -31,6 +35,7 @@ final class RelayConfigKeys {
       "(?s)^((?:@[\\w.]+(?:\\s*\\([^)]*\\))?\\s*)*)(?:public\\s+|abstract\\s+)*([\\w.]+(?:\\s*<.*>)?(?:\\[])?)\\s+(\\w+)\\s*\\(\\s*\\)$");
   private static final Pattern TYPE_DECLARATION = Pattern.compile("\\b(interface|class|enum|record)\\s+(\\w+)");
   private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
+  private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\(\\s*\"([^\"]*)\"\\s*\\)");
 
   private RelayConfigKeys() {}
 
@@ -67,9 +72,10 @@ final class RelayConfigKeys {
       if (interfaces.containsKey(element)) {
         keysOf(interfaces.get(element), name + ".", required && !optional, interfaces, into);
       } else if (type.startsWith("Map<")) {
-        into.add(new Key(name, false, true));
+        into.add(new Key(name, false, true, null));
       } else {
-        into.add(new Key(name, required && !optional, false));
+        Matcher withDefault = WITH_DEFAULT.matcher(annotations);
+        into.add(new Key(name, required && !optional, false, withDefault.find() ? withDefault.group(1) : null));
       }
     }
   }

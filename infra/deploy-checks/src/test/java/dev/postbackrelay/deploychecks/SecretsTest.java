@@ -58,13 +58,29 @@ class SecretsTest {
   void relayFunctionsAreToldTheClickIdKeysSecretAndMayReadThatOneOnly() {
     for (String f : template.relayFunctions()) {
       assertEquals(Map.of("Ref", KEYS_SECRET), template.environment(f).get("RELAY_CLICK_ID_KEYS_SECRET"), f);
-      List<Template.Statement> reads = template.grantedTo(f).stream()
-          .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:") || a.startsWith("ssm:")
-              || a.startsWith("kms:")))
-          .toList();
-      assertEquals(1, reads.size(), f + " reads secrets through more than one statement");
-      assertEquals(List.of("secretsmanager:GetSecretValue"), reads.get(0).actions(), f);
-      assertEquals(List.of(Map.of("Ref", KEYS_SECRET)), reads.get(0).resources(), f);
+      List<Template.Statement> reads = secretReads(f);
+      assertTrue(reads.size() <= 1, f + " reads secrets through more than one statement");
+      for (Template.Statement read : reads) {
+        assertEquals(List.of("secretsmanager:GetSecretValue"), read.actions(), f);
+        assertEquals(List.of(Map.of("Ref", KEYS_SECRET)), read.resources(), f);
+      }
     }
+    // the two that make and check click ids cannot start without the keys
+    for (String handler : List.of("click", "postback")) {
+      assertEquals(1, secretReads(template.relayFunction(handler)).size(), handler + " cannot read the click-id keys");
+    }
+  }
+
+  @Test
+  void theFunctionThatCallsPartnersReadsNoSecret() {
+    // it connects wherever partners' URLs point: a flaw there must find no key to leak
+    assertEquals(List.of(), secretReads(template.relayFunction("delivery")));
+  }
+
+  List<Template.Statement> secretReads(String function) {
+    return template.grantedTo(function).stream()
+        .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:") || a.startsWith("ssm:")
+            || a.startsWith("kms:")))
+        .toList();
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -175,6 +177,62 @@ final class Template {
       }
     }
     return statements;
+  }
+
+  /** The relay function whose QUARKUS_LAMBDA_HANDLER is {@code handler}. */
+  String relayFunction(String handler) {
+    return relayFunctions().stream().filter(f -> handler.equals(environment(f).get("QUARKUS_LAMBDA_HANDLER")))
+        .findFirst().orElseThrow(() -> new AssertionError("no function runs the '" + handler + "' handler"));
+  }
+
+  /** The resource a function's environment variable is a {@code !Ref} to. */
+  String referencedBy(String function, String variable) {
+    Object value = environment(function).get(variable);
+    return ref(value).orElseThrow(() -> new AssertionError(function + ": " + variable + " must be a !Ref, is " + value));
+  }
+
+  /** The queue a queue's RedrivePolicy sends to, if it has one. */
+  Optional<String> deadLetterQueueOf(String queue) {
+    return getAtt(map(properties(queue).get("RedrivePolicy")).get("deadLetterTargetArn")).map(g -> g.get(0));
+  }
+
+  /** Queues that some queue's RedrivePolicy sends to. */
+  Set<String> deadLetterQueues() {
+    Set<String> dlqs = new LinkedHashSet<>();
+    idsOfType("AWS::SQS::Queue").forEach(q -> deadLetterQueueOf(q).ifPresent(dlqs::add));
+    return dlqs;
+  }
+
+  /**
+   * What a function may do, action by action, to which resources of this stack (by logical id; a
+   * resource written another way is kept as written).
+   */
+  Map<String, Set<String>> grants(String function) {
+    Map<String, Set<String>> grants = new TreeMap<>();
+    for (Statement s : grantedTo(function)) {
+      for (String action : s.actions()) {
+        Set<String> on = grants.computeIfAbsent(action, a -> new TreeSet<>());
+        s.resources().forEach(r -> on.add(ref(r).or(() -> getAtt(r).map(g -> g.get(0))).orElse(String.valueOf(r))));
+      }
+    }
+    return grants;
+  }
+
+  /** Alarms (by logical id) on one metric with one dimension, e.g. a queue's depth. */
+  List<String> alarmsOn(String namespace, String metric, String dimension, Object value) {
+    return idsOfType("AWS::CloudWatch::Alarm").stream().filter(id -> {
+      Map<String, Object> alarm = properties(id);
+      return namespace.equals(alarm.get("Namespace")) && metric.equals(alarm.get("MetricName"))
+          && list(alarm.get("Dimensions")).stream().anyMatch(d -> dimension.equals(map(d).get("Name"))
+              && value.equals(map(d).get("Value")));
+    }).toList();
+  }
+
+  /** Alarm ids in a function's DeploymentPreference: what rolls its rollouts back. */
+  List<String> rollbackAlarmIds(String function) {
+    Map<String, Object> preference = map(effectiveFunction(function).get("DeploymentPreference"));
+    return list(preference.get("Alarms")).stream().map(a -> ref(a)
+        .orElseThrow(() -> new AssertionError(function + ": alarm " + a + " is not a !Ref"))).toList();
   }
 
   /** Statements a function is granted: its own Policies and the managed policies of this stack it attaches. */

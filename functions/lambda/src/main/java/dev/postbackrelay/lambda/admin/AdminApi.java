@@ -13,11 +13,13 @@ import dev.postbackrelay.attribution.StatusChange;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
@@ -40,18 +42,36 @@ public class AdminApi {
   PostbackLog postbacks;
   @Inject
   OutboundGuard guard;
+  @Inject
+  SqsDeliveryQueue deliveries;
+
+  /** Moves dead deliveries back onto the delivery queue ({@code ?max=}, default and cap 1000). */
+  public ObjectNode replayDeadDeliveries(java.util.List<java.util.Map.Entry<String, String>> query) {
+    int max = 1000;
+    for (var p : query) {
+      if (p.getKey().equals("max")) {
+        try {
+          max = Math.max(1, Math.min(1000, Integer.parseInt(p.getValue())));
+        } catch (NumberFormatException e) {
+          throw new RejectedException(Reason.INVALID_PARAMETER, "max must be a whole number.", "max", null);
+        }
+      }
+    }
+    return HttpResponses.object().put("replayed", deliveries.replay(max));
+  }
 
   /** Stores a campaign; a secret sent back masked, as a view shows it, keeps its stored value. */
   public ObjectNode putCampaign(String campaignId, String body) {
     Campaign campaign = CampaignJson.parse(campaignId, body);
-    if (CampaignJson.MASK.equals(campaign.postbackToken()) || CampaignJson.MASK.equals(campaign.signingSecret())) {
+    if (body.contains(CampaignJson.MASK)) {
       Campaign stored = campaigns.find(campaignId).orElse(null);
       campaign = new Campaign(campaign.id(), campaign.landingUrl(),
           unmask(campaign.postbackToken(), stored == null ? null : stored.postbackToken()), campaign.active(),
           campaign.attributionWindow(), campaign.minClickAge(), campaign.currency(), campaign.allowRepeatSales(),
           campaign.transactionIdMeans(), campaign.ipAllowlist(),
           unmask(campaign.signingSecret(), stored == null ? null : stored.signingSecret()), campaign.statusMap(),
-          campaign.payouts(), campaign.affiliates());
+          campaign.payouts(), campaign.affiliates(), campaign.destinations().stream()
+              .map(d -> unmask(d, stored == null ? null : stored.destination(d.id()).orElse(null))).toList());
     }
     CampaignRules.validate(campaign, guard);
     campaigns.put(campaign);
@@ -111,6 +131,15 @@ public class AdminApi {
     n.put("conversion", record.decision().conversionKey());
     n.put("decided_at", record.decidedAt().toString());
     return n;
+  }
+
+  private static Destination unmask(Destination sent, Destination stored) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(sent.settings());
+    settings.replaceAll((k, v) -> CampaignJson.MASK.equals(v)
+        ? unmask(v, stored == null ? null : stored.settings().get(k)) : v);
+    return new Destination(sent.id(), sent.type(), sent.affiliateId(), sent.url(), sent.method(), sent.format(),
+        sent.urlEncode(), sent.events(), sent.statuses(), sent.fireOn(),
+        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret()), settings);
   }
 
   private static String unmask(String sent, String stored) {

@@ -9,6 +9,7 @@ import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -31,7 +32,11 @@ public final class CampaignJson {
   public static final String MASK = "********";
   private static final Set<String> FIELDS = Set.of("campaign_id", "landing_url", "postback_token", "status",
       "attribution_window_days", "min_click_age_seconds", "currency", "allow_repeat_sales", "transaction_id_means",
-      "ip_allowlist", "signing_secret", "status_map", "payouts", "affiliates");
+      "ip_allowlist", "signing_secret", "status_map", "payouts", "affiliates", "destinations");
+  private static final Set<String> DESTINATION_FIELDS = Set.of("id", "type", "affiliate_id", "url", "method", "format",
+      "url_encode", "events", "statuses", "fire_on", "signing_secret", "settings");
+  /** Destination settings that are secrets: masked in views. */
+  static final Set<String> SECRET_SETTINGS = Set.of("access_token", "developer_token");
   private static final Set<String> AFFILIATE_FIELDS = Set.of("postback_url", "method", "events", "statuses");
 
   private CampaignJson() {}
@@ -69,7 +74,8 @@ public final class CampaignJson {
         text(n, "signing_secret", null),
         statusMap(n.get("status_map")),
         payouts(n.get("payouts")),
-        affiliates(n.get("affiliates")));
+        affiliates(n.get("affiliates")),
+        destinations(n.get("destinations")));
   }
 
   /** The stored form: everything, secrets included. */
@@ -114,7 +120,80 @@ public final class CampaignJson {
       a.events().stream().sorted().forEach(an.putArray("events")::add);
       a.statuses().stream().map(ConversionStatus::code).sorted().forEach(an.putArray("statuses")::add);
     });
+    var destinations = n.putArray("destinations");
+    for (Destination d : c.destinations()) {
+      ObjectNode dn = destinations.addObject();
+      dn.put("id", d.id()).put("type", d.type().name().toLowerCase(Locale.ROOT));
+      if (d.affiliateId() != null) {
+        dn.put("affiliate_id", d.affiliateId());
+      }
+      if (d.url() != null) {
+        dn.put("url", d.url());
+      }
+      dn.put("method", d.method()).put("format", d.format().name().toLowerCase(Locale.ROOT)).put("url_encode", d.urlEncode());
+      d.events().stream().sorted().forEach(dn.putArray("events")::add);
+      d.statuses().stream().map(ConversionStatus::code).sorted().forEach(dn.putArray("statuses")::add);
+      d.fireOn().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).sorted().forEach(dn.putArray("fire_on")::add);
+      if (d.signingSecret() != null) {
+        dn.put("signing_secret", mask ? MASK : d.signingSecret());
+      }
+      ObjectNode settings = dn.putObject("settings");
+      d.settings().forEach((k, v) -> settings.put(k, mask && SECRET_SETTINGS.contains(k) ? MASK : v));
+    }
     return n;
+  }
+
+  private static List<Destination> destinations(JsonNode n) {
+    List<Destination> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw invalid("destinations must be an array of destination objects.");
+    }
+    for (JsonNode d : n) {
+      if (!d.isObject()) {
+        throw invalid("each destination must be an object.");
+      }
+      String id = text(d, "id", null);
+      String where = "destinations[" + (id == null ? out.size() : id) + "].";
+      refuseUnknown(d, DESTINATION_FIELDS, where);
+      Destination.Type type = enumValue(Destination.Type.class, text(d, "type", "postback"), where + "type",
+          "postback, meta_capi, google_ads or tiktok");
+      Set<ConversionStatus> statuses = new LinkedHashSet<>();
+      strings(d, "statuses").forEach(s -> statuses.add(status(s, where + "statuses")));
+      Set<Destination.Trigger> fireOn = new LinkedHashSet<>();
+      strings(d, "fire_on").forEach(t -> fireOn.add(enumValue(Destination.Trigger.class, t, where + "fire_on",
+          "created or status_change")));
+      Set<String> events = new LinkedHashSet<>();
+      strings(d, "events").forEach(e -> events.add(e.toLowerCase(Locale.ROOT)));
+      Map<String, String> settings = new LinkedHashMap<>();
+      JsonNode sn = d.get("settings");
+      if (sn != null && !sn.isNull()) {
+        if (!sn.isObject()) {
+          throw invalid(where + "settings must be an object of strings.");
+        }
+        sn.fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+      }
+      JsonNode encode = d.get("url_encode");
+      if (encode != null && !encode.isNull() && !encode.isBoolean()) {
+        throw invalid(where + "url_encode must be true or false.");
+      }
+      out.add(new Destination(id, type, text(d, "affiliate_id", null), text(d, "url", null),
+          text(d, "method", "GET").toUpperCase(Locale.ROOT),
+          enumValue(Destination.BodyFormat.class, text(d, "format", "form"), where + "format", "form or json"),
+          encode == null || encode.isNull() || encode.asBoolean(), events, statuses, fireOn,
+          text(d, "signing_secret", null), settings));
+    }
+    return out;
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field, String allowed) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + " must be " + allowed + ".");
+    }
   }
 
   private static Map<String, ConversionStatus> statusMap(JsonNode n) {

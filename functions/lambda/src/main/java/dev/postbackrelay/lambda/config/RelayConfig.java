@@ -22,6 +22,14 @@ public interface RelayConfig {
   /** The conversion queue's URL. */
   String conversionQueueUrl();
 
+  /** The delivery queue's URL: one message per (conversion state, destination). */
+  String deliveryQueueUrl();
+
+  /** The delivery dead-letter queue's URL: deliveries given up on, replayable. */
+  String deliveryDeadLetterQueueUrl();
+
+  Delivery delivery();
+
   ClickId clickId();
 
   Outbound outbound();
@@ -55,6 +63,17 @@ public interface RelayConfig {
 
     @WithDefault("5s")
     Duration readTimeout();
+  }
+
+  /** Outbound delivery. */
+  interface Delivery {
+    /** Waits between attempts, e.g. {@code 1m,5m,30m,2h,24h}; after the last, the delivery is dead. */
+    @WithDefault("1m,5m,30m,2h,24h")
+    String retrySchedule();
+
+    /** Deliveries of one batch run side by side, up to this many at once. */
+    @WithDefault("10")
+    int parallelism();
   }
 
   /** Admin API authentication. */

@@ -33,6 +33,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         case "GET /admin/campaigns/{campaign_id}" -> admin.getCampaign(path.get("campaign_id"));
         case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
+        case "POST /admin/deliveries/replay" -> admin.replayDeadDeliveries(HttpRequests.query(event));
         default -> throw new RejectedException(Reason.NOT_FOUND);
       };
       return HttpResponses.json(200, body);

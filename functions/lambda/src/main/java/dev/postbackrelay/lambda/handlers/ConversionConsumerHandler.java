@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.postbackrelay.attribution.AttributionService;
+import dev.postbackrelay.lambda.metrics.Metrics;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.postback.Postback;
 import jakarta.inject.Inject;
@@ -16,8 +17,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * The conversion queue's consumer: attributes a batch and reports, per message, the ones to
- * retry (unreadable, failed, or with a delivery still owed). SQS redrives a message to the
+ * The conversion queue's consumer: attributes a batch, which queues the deliveries it owes, and
+ * reports per message the ones to retry (unreadable, or failed). SQS redrives a message to the
  * dead-letter queue after the queue's maxReceiveCount.
  */
 @Named("consumer")
@@ -27,6 +28,8 @@ public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBa
 
   @Inject
   AttributionService attribution;
+  @Inject
+  Metrics metrics;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -48,11 +51,20 @@ public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBa
     Map<String, AttributionService.Result> results = attribution.attributeAll(batch);
     messagesByPostback.forEach((postbackId, messageIds) -> {
       AttributionService.Result result = results.get(postbackId);
-      if (result == null || !result.delivered()) {
+      if (result == null) {
         messageIds.forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
-      } else {
-        LOG.infof("postback %s: %s %s", postbackId, result.decision().outcome(),
-            result.decision().reason() == null ? "" : result.decision().reason().code());
+        return;
+      }
+      var decision = result.decision();
+      String reason = decision.reason() == null ? null : decision.reason().code();
+      LOG.infof("postback %s: %s %s, %d deliveries queued", postbackId, decision.outcome(), reason == null ? "" : reason,
+          result.queued().size());
+      switch (decision.outcome()) {
+        case ATTRIBUTED -> metrics.count("Attributed", null);
+        case STATUS_UPDATED -> metrics.count("StatusUpdated", null);
+        case DUPLICATE -> metrics.count("Duplicate", null);
+        case REJECTED -> metrics.count("Rejected", reason);
+        default -> { }
       }
     });
     return new SQSBatchResponse(failures);

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
+import dev.postbackrelay.lambda.metrics.Metrics;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.postback.PostbackService;
@@ -22,6 +23,8 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
 
   @Inject
   PostbackService postbacks;
+  @Inject
+  Metrics metrics;
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -32,11 +35,15 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
       Postback accepted = postbacks.accept(new InboundPostback(params, HttpRequests.method(event),
           HttpRequests.path(event), HttpRequests.sourceIp(event)));
       MDC.put("postback_id", accepted.postbackId());
+      metrics.count("Accepted", null);
       var reply = params.first("return").filter(r -> !r.equalsIgnoreCase("json")).map(ReturnBody::sanitise);
       var response = reply.isPresent() ? HttpResponses.text(200, reply.get())
           : HttpResponses.json(200, HttpResponses.object().put("status", "accepted").put("postback_id", accepted.postbackId()));
       return HttpResponses.withHeader(response, "x-postback-id", accepted.postbackId());
     } catch (RuntimeException e) {
+      if (e instanceof dev.postbackrelay.RejectedException r) {
+        metrics.count("Rejected", r.reason().code());
+      }
       return HttpResponses.failure(e, requestId);
     } finally {
       MDC.clear();

@@ -20,7 +20,9 @@ public final class HttpRequests {
 
   /** Bodies above this are refused: no postback or campaign is anywhere near it. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Decimals kept as written ({@code 50.00} stays {@code 50.00}), as the signing guide promises. */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private HttpRequests() {}
 

@@ -55,7 +55,8 @@ public final class DynamoCampaignStore implements CampaignStore {
     Optional<Campaign> campaign = response.hasItem() && !response.item().isEmpty()
         ? Optional.of(CampaignJson.parse(campaignId, response.item().get(DOCUMENT).s()))
         : Optional.empty();
-    if (!cacheTtl.isZero()) {
+    if (!cacheTtl.isZero() && campaign.isPresent()) {
+      // only found campaigns are cached: a campaign created a moment ago must not stay unknown
       cache.put(campaignId, new Cached(campaign, now.plus(cacheTtl)));
     }
     return campaign;

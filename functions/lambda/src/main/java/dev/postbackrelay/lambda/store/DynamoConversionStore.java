@@ -90,11 +90,30 @@ public final class DynamoConversionStore implements ConversionStore {
   }
 
   @Override
+  public boolean claim(String clickId, String key, String target, ConversionStatus status, Instant until, Instant now) {
+    try {
+      dynamo.updateItem(b -> b.tableName(table).key(key(clickId, key))
+          .updateExpression("SET #c = :until")
+          .conditionExpression("attribute_exists(" + PK + ") AND (attribute_not_exists(#c) OR #c < :now)")
+          .expressionAttributeNames(Map.of("#c", claimAttribute(target, status)))
+          .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":now", n(now.toEpochMilli()))));
+      return true;
+    } catch (ConditionalCheckFailedException taken) {
+      return false;
+    }
+  }
+
+  /** One top-level attribute per (target, status) claim: {@code claim:<target>#<status>}, epoch millis. */
+  private static String claimAttribute(String target, ConversionStatus status) {
+    return CLAIM_PREFIX + target + "#" + status.code();
+  }
+
+  @Override
   public void recordDelivery(String clickId, String key, DeliveryAttempt attempt) {
     dynamo.updateItem(b -> b.tableName(table).key(key(clickId, key))
-        .updateExpression("SET #d = list_append(if_not_exists(#d, :empty), :attempt)")
+        .updateExpression("SET #d = list_append(if_not_exists(#d, :empty), :attempt) REMOVE #c")
         .conditionExpression("attribute_exists(" + PK + ")")
-        .expressionAttributeNames(Map.of("#d", DELIVERIES))
+        .expressionAttributeNames(Map.of("#d", DELIVERIES, "#c", claimAttribute(attempt.target(), attempt.status())))
         .expressionAttributeValues(Map.of(":empty", AttributeValue.fromL(List.of()),
             ":attempt", AttributeValue.fromL(List.of(attempt(attempt))))));
   }

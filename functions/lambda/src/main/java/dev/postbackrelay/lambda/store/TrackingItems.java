@@ -46,6 +46,7 @@ final class TrackingItems {
   static final String POSTBACK_ID = "postback_id";
   static final String HISTORY = "history";
   static final String DELIVERIES = "deliveries";
+  static final String CLAIM_PREFIX = "claim:";
 
   static final String RECORD = "record";
   static final String DECISION = "decision";

@@ -9,10 +9,16 @@ import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.forwarding.DeliveryService;
+import dev.postbackrelay.forwarding.PostbackSender;
+import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.builders.RequestBuilders;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.config.RelayConfig;
-import dev.postbackrelay.lambda.forwarding.HttpPostbackSender;
+import dev.postbackrelay.lambda.forwarding.DeliveryRunner;
+import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
+import dev.postbackrelay.lambda.metrics.Metrics;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
 import dev.postbackrelay.lambda.store.DynamoCampaignStore;
 import dev.postbackrelay.lambda.store.DynamoClickStore;
@@ -127,18 +133,38 @@ public class Wiring {
 
   @Produces
   @Singleton
-  PostbackService postbackService(CampaignStore campaigns, ClickStore clicks, ClickIds ids, ConversionQueue queue,
-      Clock clock) {
-    return new PostbackService(campaigns, clicks, ids, queue, new PostbackIds(), clock);
+  PostbackService postbackService(CampaignStore campaigns, ClickStore clicks, ConversionStore conversions, ClickIds ids,
+      ConversionQueue queue, Clock clock) {
+    return new PostbackService(campaigns, clicks, conversions, ids, queue, new PostbackIds(), clock);
+  }
+
+  @Produces
+  @Singleton
+  SqsDeliveryQueue deliveryQueue(SqsClient sqs, RelayConfig config, Clock clock) {
+    return new SqsDeliveryQueue(sqs, config.deliveryQueueUrl(), config.deliveryDeadLetterQueueUrl(), clock);
+  }
+
+  @Produces
+  @Singleton
+  Metrics metrics(Clock clock) {
+    return new Metrics(System.out, clock, "postback-relay");
   }
 
   @Produces
   @Singleton
   AttributionService attributionService(ClickStore clicks, CampaignStore campaigns, ConversionStore conversions,
-      CustomerStore customers, PostbackLog log, OutboundGuard guard, RelayConfig config, Clock clock) {
-    ForwardingService forwarding = new ForwardingService(conversions,
-        new HttpPostbackSender(config.outbound().connectTimeout(), config.outbound().readTimeout()), guard, clock);
-    return new AttributionService(clicks, campaigns, conversions, customers, log, forwarding,
+      CustomerStore customers, PostbackLog log, SqsDeliveryQueue deliveries, RelayConfig config, Clock clock) {
+    return new AttributionService(clicks, campaigns, conversions, customers, log, deliveries,
         RateTable.parse(config.rates().orElse(null)), clock);
+  }
+
+  @Produces
+  @Singleton
+  DeliveryRunner deliveryRunner(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
+      OutboundGuard guard, SqsDeliveryQueue queue, Metrics metrics, RelayConfig config, Clock clock) {
+    PostbackSender sender = new PinnedPostbackSender(config.outbound().connectTimeout(), config.outbound().readTimeout());
+    DeliveryService service = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType, sender,
+        guard, RetrySchedule.parse(config.delivery().retrySchedule()), clock);
+    return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());
   }
 }

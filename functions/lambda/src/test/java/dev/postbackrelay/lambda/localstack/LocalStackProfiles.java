@@ -45,6 +45,12 @@ public final class LocalStackProfiles {
     }
   }
 
+  public static class Delivery extends OnLocalStack {
+    public Delivery() {
+      super("delivery");
+    }
+  }
+
   public static class Admin extends OnLocalStack {
     public Admin() {
       super("admin");

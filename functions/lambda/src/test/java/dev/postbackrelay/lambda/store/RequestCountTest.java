@@ -12,11 +12,16 @@ import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickService;
-import dev.postbackrelay.forwarding.ForwardingService;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.forwarding.DeliveryOutcome;
+import dev.postbackrelay.forwarding.DeliveryService;
+import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.builders.RequestBuilders;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.LocalAws;
 import dev.postbackrelay.lambda.Partner;
-import dev.postbackrelay.lambda.forwarding.HttpPostbackSender;
+import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
 import dev.postbackrelay.postback.InboundPostback;
@@ -46,8 +51,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Counts the DynamoDB and SQS requests the real adapters make per click, per postback and per
- * attributed conversion, against DynamoDB Local and ElasticMQ. The budget is part of the design:
- * one BatchGetItem per batch for the clicks, then three writes per conversion.
+ * attributed conversion and per delivery, against DynamoDB Local and ElasticMQ. The budget is part
+ * of the design: one BatchGetItem per batch for the clicks, then per conversion a conditional put,
+ * a log write and one SendMessageBatch for its deliveries; per delivery two reads and two writes.
  */
 class RequestCountTest {
 
@@ -75,7 +81,7 @@ class RequestCountTest {
   }
 
   @Test
-  void aBatchOfTenConversions_costsOneBatchReadAndThreeWritesEach() throws Exception {
+  void requestsPerClickPostbackConversionAndDelivery_stayWithinBudget() throws Exception {
     Clock clock = Clock.systemUTC();
     try (Partner partner = new Partner()) {
       var campaigns = new DynamoCampaignStore(dynamo, "CampaignsTable", Duration.ofSeconds(10), clock);
@@ -86,13 +92,14 @@ class RequestCountTest {
       campaigns.put(Campaign.simple("count", "https://shop.example.com/?c={click_id}", "token-123456",
           Map.of("a1", Affiliate.withPostbackUrl(partner.url("/pb?c={click_id}")))));
       var clickService = new ClickService(campaigns, clicks, ids, clock);
-      var postbackService = new PostbackService(campaigns, clicks, ids, new SqsConversionQueue(sqs, queueUrl),
+      var postbackService = new PostbackService(campaigns, clicks, conversions, ids, new SqsConversionQueue(sqs, queueUrl),
           new PostbackIds(), clock);
+      var deliveryQueue = new SqsDeliveryQueue(sqs, aws.queueUrl("DeliveryQueue"), aws.queueUrl("DeliveryDeadLetterQueue"), clock);
       var attribution = new AttributionService(clicks, campaigns, conversions, new DynamoCustomerStore(dynamo, "TrackingTable", clock),
-          new DynamoPostbackLog(dynamo, "TrackingTable"),
-          new ForwardingService(conversions, new HttpPostbackSender(Duration.ofSeconds(1), Duration.ofSeconds(2)),
-              new OutboundGuard(true), clock),
-          RateTable.empty(), clock);
+          new DynamoPostbackLog(dynamo, "TrackingTable"), deliveryQueue, RateTable.empty(), clock);
+      var deliveryService = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType,
+          new PinnedPostbackSender(Duration.ofSeconds(1), Duration.ofSeconds(2)), new OutboundGuard(true),
+          RetrySchedule.DEFAULT, clock);
 
       snapshotAndReset();
       int n = 10;
@@ -115,18 +122,29 @@ class RequestCountTest {
       snapshotAndReset();
       var results = attribution.attributeAll(batch);
       Map<String, Integer> perBatch = snapshotAndReset();
+      List<Delivery> queued = new ArrayList<>();
+      results.values().forEach(r -> queued.addAll(r.queued()));
+      for (Delivery d : queued) {
+        assertEquals(new DeliveryOutcome.Delivered(), deliveryService.deliver(d));
+      }
+      Map<String, Integer> perDeliveries = snapshotAndReset();
 
       assertEquals(n, batch.size());
       results.values().forEach(r -> assertEquals(Decision.Outcome.ATTRIBUTED, r.decision().outcome()));
+      assertEquals(n, queued.size());
       assertEquals(n, partner.received().size());
       System.out.printf("requests for %d clicks: %s%nrequests for %d postbacks: %s%n"
-          + "requests to attribute and forward a batch of %d: %s%n", n, perClick, n, perPostback, n, perBatch);
+          + "requests to attribute a batch of %d (queueing their deliveries): %s%n"
+          + "requests to make those %d deliveries: %s%n", n, perClick, n, perPostback, n, perBatch, n, perDeliveries);
 
       assertEquals(Map.of("PutItem", n, "GetItem", 1), perClick, "one write per click, the campaign read once");
       assertEquals(Map.of("SendMessage", n), perPostback, "one SendMessage per postback, campaign cached");
       assertEquals(1, perBatch.get("BatchGetItem"), "the batch's clicks are read together");
       int total = perBatch.values().stream().mapToInt(Integer::intValue).sum();
-      assertTrue(total <= 3 * n + 2, "at most three writes per conversion plus two reads per batch, was " + perBatch);
+      assertTrue(total <= 3 * n + 2, "per conversion a conditional put, a log write and one SendMessageBatch;"
+          + " per batch one BatchGetItem and one campaign read; was " + perBatch);
+      int perDelivery = perDeliveries.values().stream().mapToInt(Integer::intValue).sum();
+      assertTrue(perDelivery <= 4 * n + 1, "per delivery: read conversion and click, claim, record; was " + perDeliveries);
     }
   }
 

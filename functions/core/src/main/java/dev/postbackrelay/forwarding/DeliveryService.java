@@ -1,0 +1,145 @@
+package dev.postbackrelay.forwarding;
+
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.DeliveryAttempt;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickStore;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs one delivery: relays one conversion state to one destination, at most once successfully.
+ *
+ * <p>Each run: a delivery that already succeeded is done; a failed one that is not yet due says
+ * when it is; otherwise it claims the delivery (so two runs never call out at once), builds the
+ * request for the destination's type, checks the target with the {@link OutboundGuard} on the
+ * address actually connected to, sends it, and logs the attempt on the conversion. Failures are
+ * retried on the {@link RetrySchedule}; a permanent failure (a forbidden target) or an exhausted
+ * schedule is dead. Outcomes are values; only infrastructure failures (the store) throw.
+ */
+public final class DeliveryService {
+
+  /** How long a claim holds off a second runner: longer than any one call can take. */
+  static final Duration CLAIM = Duration.ofSeconds(60);
+  static final String SKIPPED = "skipped: ";
+
+  private final ConversionStore conversions;
+  private final ClickStore clicks;
+  private final CampaignStore campaigns;
+  private final Function<Destination.Type, RequestBuilder> builders;
+  private final PostbackSender sender;
+  private final OutboundGuard guard;
+  private final RetrySchedule schedule;
+  private final Clock clock;
+
+  public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
+      Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
+      RetrySchedule schedule, Clock clock) {
+    this.conversions = conversions;
+    this.clicks = clicks;
+    this.campaigns = campaigns;
+    this.builders = builders;
+    this.sender = sender;
+    this.guard = guard;
+    this.schedule = schedule;
+    this.clock = clock;
+  }
+
+  public DeliveryOutcome deliver(Delivery d) {
+    Instant now = clock.instant();
+    Conversion conversion = conversions.find(d.clickId(), d.conversionKey()).orElse(null);
+    if (conversion == null) {
+      return new DeliveryOutcome.Dead("conversion_not_found");
+    }
+    Campaign campaign = campaigns.find(conversion.campaignId()).orElse(null);
+    Destination destination = campaign == null ? null : campaign.destination(d.destinationId()).orElse(null);
+    if (destination == null) {
+      return new DeliveryOutcome.Skipped("destination_removed");
+    }
+    if (conversion.deliveredFor(destination.id(), d.status())) {
+      return new DeliveryOutcome.Delivered();
+    }
+    List<DeliveryAttempt> attempts = conversion.deliveries().stream()
+        .filter(a -> a.target().equals(destination.id()) && a.status() == d.status())
+        .filter(a -> d.replayedAt() == null || !a.at().isBefore(d.replayedAt()))
+        .toList();
+    if (attempts.stream().anyMatch(a -> a.error() != null && a.error().startsWith(SKIPPED))) {
+      return new DeliveryOutcome.Skipped("already skipped");
+    }
+    if (!attempts.isEmpty()) {
+      DeliveryAttempt last = attempts.get(attempts.size() - 1);
+      var wait = schedule.delayAfter(attempts.size());
+      if (wait.isEmpty()) {
+        return new DeliveryOutcome.Dead("retries_exhausted: " + last.error());
+      }
+      Instant due = last.at().plus(wait.get());
+      if (now.isBefore(due)) {
+        return new DeliveryOutcome.RetryAfter(Duration.between(now, due));
+      }
+    }
+    if (!conversions.claim(d.clickId(), d.conversionKey(), destination.id(), d.status(), now.plus(CLAIM), now)) {
+      return new DeliveryOutcome.RetryAfter(CLAIM);
+    }
+    DeliveryAttempt attempt = attempt(d, destination, announced(conversion, d), click(conversion), now);
+    conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt);
+    if (attempt.ok()) {
+      return new DeliveryOutcome.Delivered();
+    }
+    if (attempt.error().startsWith(SKIPPED)) {
+      return new DeliveryOutcome.Skipped(attempt.error().substring(SKIPPED.length()));
+    }
+    if (attempt.error().startsWith(FORBIDDEN)) {
+      return new DeliveryOutcome.Dead(attempt.error());
+    }
+    return schedule.delayAfter(attempts.size() + 1)
+        .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
+        .orElseGet(() -> new DeliveryOutcome.Dead("retries_exhausted: " + attempt.error()));
+  }
+
+  private static final String FORBIDDEN = "forbidden_destination: ";
+
+  private DeliveryAttempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
+    DeliveryPlan plan = builders.apply(destination.type())
+        .plan(destination, conversion, click, d.idempotencyKey(), now);
+    if (plan instanceof DeliveryPlan.Skip skip) {
+      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, SKIPPED + skip.reason());
+    }
+    OutboundRequest request = ((DeliveryPlan.Send) plan).request();
+    InetAddress address;
+    try {
+      address = guard.checkAndResolve(request.url());
+    } catch (RejectedException e) {
+      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, FORBIDDEN + e.getMessage());
+    }
+    PostbackSender.Response response = sender.send(request, address);
+    String error = response.error();
+    if (response.location() != null) {
+      error = error + " (Location: " + response.location() + ")";
+    }
+    return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(), error);
+  }
+
+  /** The conversion as it was when this delivery was decided: the status it announces. */
+  private static Conversion announced(Conversion c, Delivery d) {
+    return c.status() == d.status() ? c : new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(),
+        c.affiliateId(), d.status(), c.amount(), c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(),
+        c.postbackId(), c.extra(), c.history(), c.deliveries());
+  }
+
+  /** The click, or what the conversion remembers of it once the click itself has expired. */
+  private Click click(Conversion c) {
+    return clicks.find(c.clickId()).orElseGet(() -> new Click(c.clickId(), c.campaignId(), c.affiliateId(),
+        c.createdAt(), dev.postbackrelay.attribution.AttributionService.subs(c.extra()), Map.of(), c.extra(), null,
+        null, null, null, c.createdAt()));
+  }
+}

@@ -1,0 +1,112 @@
+package dev.postbackrelay.forwarding.builders;
+
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.forwarding.DeliveryPlan;
+import dev.postbackrelay.forwarding.RequestBuilder;
+import dev.postbackrelay.forwarding.UrlTemplate;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Destination.Type#GOOGLE_ADS}: one click conversion to the Google Ads API's
+ * {@code uploadClickConversions}.
+ *
+ * <p>{@code POST {endpoint}/customers/{customer_id}:uploadClickConversions}, endpoint
+ * {@link #DEFAULT_ENDPOINT} unless the destination's {@code url} overrides it (version included).
+ * Headers {@code Authorization: Bearer <access_token>}, {@code developer-token} and, when set,
+ * {@code login-customer-id}. Customer ids may be configured with dashes ({@code 123-456-7890});
+ * they are sent without. Body:
+ * <pre>{@code
+ * {"conversions":[{"gclid":"..","conversionAction":"customers/1234567890/conversionActions/987654321",
+ *   "conversionDateTime":"2025-01-01 12:00:00+00:00","conversionValue":50.00,"currencyCode":"EUR",
+ *   "orderId":"INV-2025/0042"}],"partialFailure":true}
+ * }</pre>
+ * The click id is the click's {@code gclid}, else {@code gbraid}, else {@code wbraid} (the first
+ * present, under its own name). {@code conversion_action} is an id, or a full resource name
+ * ({@code customers/../conversionActions/..}) used as it is. The date-time is the conversion's
+ * creation in UTC. Value: the amount, or the payout without an amount, with that money's currency;
+ * both left out when there is neither. {@code orderId}: the txid, left out when empty.
+ *
+ * <p>With {@code partialFailure} Google answers 200 even when this conversion is refused; the
+ * refusal is in the response's {@code partialFailureError}, which the sender must read.
+ *
+ * <p>Skips: {@code missing_setting: customer_id} / {@code conversion_action} /
+ * {@code developer_token} / {@code access_token}; {@code no_google_click_id}.
+ */
+public final class GoogleAdsConversionsBuilder implements RequestBuilder {
+
+  public static final String DEFAULT_ENDPOINT = "https://googleads.googleapis.com/v26";
+
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final List<String> CLICK_IDS = List.of("gclid", "gbraid", "wbraid");
+
+  @Override
+  public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
+      Instant now) {
+    String problem = BuilderSupport.settingsProblem(destination, "customer_id", "conversion_action",
+        "developer_token", "access_token");
+    if (problem != null) {
+      return new DeliveryPlan.Skip(problem);
+    }
+    String login = BuilderSupport.setting(destination, "login_customer_id");
+    if (login != null && !BuilderSupport.headerSafe(login)) {
+      return new DeliveryPlan.Skip("invalid_setting: login_customer_id");
+    }
+    String clickIdName = null;
+    String clickId = null;
+    for (String name : CLICK_IDS) {
+      String id = click == null ? null : click.platformIds().get(name);
+      if (id != null && !id.isBlank()) {
+        clickIdName = name;
+        clickId = id;
+        break;
+      }
+    }
+    if (clickId == null) {
+      return new DeliveryPlan.Skip("no_google_click_id");
+    }
+
+    String customerId = customerId(BuilderSupport.setting(destination, "customer_id"));
+    String action = BuilderSupport.setting(destination, "conversion_action");
+    String actionName = action.startsWith("customers/") ? action
+        : "customers/" + customerId + "/conversionActions/" + action;
+    Json.Obj row = Json.object()
+        .put(clickIdName, clickId)
+        .put("conversionAction", actionName)
+        .put("conversionDateTime", DATE_TIME.format(conversion.createdAt()) + "+00:00");
+    BuilderSupport.Value value = BuilderSupport.value(conversion);
+    if (value != null) {
+      row.put("conversionValue", value.amount()).putIfPresent("currencyCode", value.currency());
+    }
+    row.putIfPresent("orderId", conversion.txid());
+    Json.Obj body = Json.object().put("conversions", Json.array(row)).put("partialFailure", true);
+
+    URI url;
+    try {
+      url = BuilderSupport.httpUrl(BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/customers/"
+          + UrlTemplate.encode(customerId) + ":uploadClickConversions");
+    } catch (BuilderSupport.InvalidUrlException e) {
+      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + BuilderSupport.setting(destination, "access_token"));
+    headers.put("developer-token", BuilderSupport.setting(destination, "developer_token"));
+    if (login != null) {
+      headers.put("login-customer-id", customerId(login));
+    }
+    return new DeliveryPlan.Send(BuilderSupport.request(destination, "POST", url, BuilderSupport.JSON, body.toUtf8(),
+        headers, idempotencyKey, now));
+  }
+
+  private static String customerId(String configured) {
+    return configured.replace("-", "").replace(" ", "");
+  }
+}

@@ -1,0 +1,249 @@
+package dev.postbackrelay.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.DeliveryAttempt;
+import dev.postbackrelay.attribution.StatusChange;
+import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.lambda.queue.DeliveryJson;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery function against DynamoDB Local, ElasticMQ and real local HTTP servers standing in
+ * for destinations. The retry schedule is shortened to 1 s, 1 s (three attempts) and the read
+ * time-out to 2 s by the test configuration.
+ */
+@QuarkusTest
+@TestProfile(Profiles.Delivery.class)
+public class DeliveryHandlerTest {
+
+  @Inject
+  CampaignStore campaigns;
+  @Inject
+  ClickStore clicks;
+  @Inject
+  ClickIds clickIds;
+  @Inject
+  ConversionStore conversions;
+  @Inject
+  SqsDeliveryQueue deliveryQueue;
+
+  final List<Partner> partners = new ArrayList<>();
+  String clickId;
+
+  @BeforeEach
+  void drain() {
+    Queues.drain("DeliveryQueue");
+    Queues.drain("DeliveryDeadLetterQueue");
+  }
+
+  @AfterEach
+  void stopPartners() {
+    partners.forEach(Partner::close);
+  }
+
+  @Test
+  void failingTwiceThenSucceeding_isDeliveredOnce_withTheSameIdempotencyKeyEveryTime() throws Exception {
+    Partner partner = partner();
+    partner.script(500, 503);
+    Delivery delivery = conversionFor(Map.of("aff", partner.url("/pb?c={click_id}&p={payout}")), List.of()).get(0);
+
+    assertEquals(1, run(delivery).path("batchItemFailures").size(), "first failure: retry later");
+    Thread.sleep(1100);
+    assertEquals(1, run(delivery).path("batchItemFailures").size(), "second failure: retry later");
+    Thread.sleep(1100);
+    assertEquals(0, run(delivery).path("batchItemFailures").size(), "third attempt delivers");
+    assertEquals(0, run(delivery).path("batchItemFailures").size(), "a later copy finds it delivered");
+
+    List<Partner.Received> received = partner.received();
+    assertEquals(3, received.size());
+    assertEquals(1, received.stream().map(Partner.Received::idempotencyKey).distinct().count());
+    assertEquals(delivery.idempotencyKey(), received.get(0).idempotencyKey());
+    assertTrue(received.get(2).uri().getRawQuery().contains("c=" + clickId), received.get(2).uri().toString());
+    List<DeliveryAttempt> log = conversion(delivery).deliveries();
+    assertEquals(List.of(500, 503, 200), log.stream().map(DeliveryAttempt::httpStatus).toList());
+  }
+
+  @Test
+  void aHangingDestination_doesNotHoldUpTheOthers() throws Exception {
+    Partner slow = partner();
+    slow.hangFor(Duration.ofSeconds(4));
+    Partner fast = partner();
+    List<Delivery> deliveries = conversionFor(Map.of("aff", fast.url("/fast?c={click_id}")),
+        List.of(postback("slow", slow.url("/slow?c={click_id}"))));
+
+    long start = System.nanoTime();
+    JsonNode response = run(deliveries.toArray(Delivery[]::new));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(1, fast.received().size(), "the healthy destination is delivered");
+    assertEquals(1, response.path("batchItemFailures").size(), "only the hanging one is retried");
+    assertTrue(millis < 5_000, "the batch is bounded by the 2 s read time-out, took " + millis + " ms");
+    DeliveryAttempt timedOut = conversion(deliveries.get(0)).deliveries().stream()
+        .filter(a -> a.target().equals("slow")).findFirst().orElseThrow();
+    assertEquals("timeout", timedOut.error());
+  }
+
+  @Test
+  void anAlwaysFailingDestination_endsInTheDeadLetterQueue_andAReplayDeliversItOnce() throws Exception {
+    Partner partner = partner();
+    partner.respondWith(500);
+    Delivery delivery = conversionFor(Map.of("aff", partner.url("/pb?c={click_id}")), List.of()).get(0);
+
+    run(delivery);
+    Thread.sleep(1100);
+    run(delivery);
+    Thread.sleep(1100);
+    JsonNode last = run(delivery);
+
+    assertEquals(0, last.path("batchItemFailures").size(), "a dead delivery leaves the queue");
+    assertEquals(3, partner.received().size());
+    partner.respondWith(200);
+    assertEquals(1, deliveryQueue.replay(10), "the dead delivery is moved back");
+    List<String> replayed = Queues.drain("DeliveryQueue");
+    assertEquals(1, replayed.size());
+    Delivery again = DeliveryJson.read(replayed.get(0));
+    assertTrue(again.replayedAt() != null);
+
+    assertEquals(0, run(again).path("batchItemFailures").size());
+    assertEquals(0, run(again).path("batchItemFailures").size());
+    assertEquals(4, partner.received().size(), "delivered exactly once after the replay");
+    assertEquals(delivery.idempotencyKey(), partner.received().get(3).idempotencyKey());
+  }
+
+  @Test
+  void aRedirectToAPrivateAddress_isNotFollowed_andRecordedWithItsTarget() throws Exception {
+    Partner partner = partner();
+    partner.redirectTo("http://169.254.169.254/latest/meta-data/");
+    Delivery delivery = conversionFor(Map.of("aff", partner.url("/pb?c={click_id}")), List.of()).get(0);
+
+    run(delivery);
+
+    assertEquals(1, partner.received().size(), "the redirect is not followed");
+    DeliveryAttempt attempt = conversion(delivery).deliveries().get(0);
+    assertEquals(302, attempt.httpStatus());
+    assertTrue(attempt.error().contains("redirect_not_followed") && attempt.error().contains("169.254.169.254"),
+        attempt.error());
+  }
+
+  @Test
+  void aPrivateDestination_isRefused_recorded_andDead() throws Exception {
+    Delivery delivery = conversionFor(Map.of("aff", "http://10.0.0.1/pb?c={click_id}"), List.of()).get(0);
+
+    JsonNode response = run(delivery);
+
+    assertEquals(0, response.path("batchItemFailures").size());
+    DeliveryAttempt attempt = conversion(delivery).deliveries().get(0);
+    assertTrue(attempt.error().startsWith("forbidden_destination"), attempt.error());
+    assertEquals(1, Queues.drain("DeliveryDeadLetterQueue").size(), "dead, waiting for a fix and a replay");
+  }
+
+  @Test
+  void adPlatforms_receiveTheirOwnPayloads() throws Exception {
+    Partner platform = partner();
+    List<Destination> destinations = List.of(
+        platform("meta", Destination.Type.META_CAPI, platform.url("/meta"),
+            Map.of("pixel_id", "123456", "access_token", "meta-token")),
+        platform("google", Destination.Type.GOOGLE_ADS, platform.url("/google"),
+            Map.of("customer_id", "1234567890", "conversion_action", "987", "developer_token", "dev-token",
+                "access_token", "g-token")),
+        platform("tiktok", Destination.Type.TIKTOK, platform.url("/tiktok"),
+            Map.of("pixel_code", "CABC123", "access_token", "tt-token")));
+    List<Delivery> deliveries = conversionFor(Map.of(), destinations);
+
+    assertEquals(0, run(deliveries.toArray(Delivery[]::new)).path("batchItemFailures").size());
+
+    Map<String, Partner.Received> byPath = new java.util.HashMap<>();
+    platform.received().forEach(r -> byPath.put(r.uri().getPath(), r));
+    JsonNode meta = Events.JSON.readTree(byPath.get("/meta/123456/events").body()).path("data").get(0);
+    assertEquals("Purchase", meta.path("event_name").asText());
+    assertTrue(meta.path("user_data").path("fbc").asText().startsWith("fb.1."));
+    assertTrue(meta.path("user_data").path("fbc").asText().endsWith(".IwAR2xyz"));
+    assertEquals("203.0.113.10", meta.path("user_data").path("client_ip_address").asText());
+    assertEquals("Bearer meta-token", byPath.get("/meta/123456/events").headers().get("authorization"));
+    JsonNode google = Events.JSON.readTree(byPath.get("/google/customers/1234567890:uploadClickConversions").body());
+    assertEquals("gclid-abc", google.path("conversions").get(0).path("gclid").asText());
+    assertEquals("customers/1234567890/conversionActions/987", google.path("conversions").get(0).path("conversionAction").asText());
+    assertTrue(google.path("partialFailure").asBoolean());
+    JsonNode tiktok = Events.JSON.readTree(byPath.get("/tiktok/event/track/").body());
+    assertEquals("CABC123", tiktok.path("event_source_id").asText());
+    assertEquals("tt-click", tiktok.path("data").get(0).path("user").path("ttclid").asText());
+    assertEquals(meta.path("event_id").asText(), tiktok.path("data").get(0).path("event_id").asText(),
+        "one event id per conversion, for the platforms' own dedupe");
+  }
+
+  private Partner partner() throws Exception {
+    Partner p = new Partner();
+    partners.add(p);
+    return p;
+  }
+
+  private static Destination postback(String id, String url) {
+    return new Destination(id, Destination.Type.POSTBACK, null, url, "GET", null, true, null, null, null, null, null);
+  }
+
+  private static Destination platform(String id, Destination.Type type, String url, Map<String, String> settings) {
+    return new Destination(id, type, null, url, "POST", null, true, null, null, null, null, settings);
+  }
+
+  /** A campaign with these affiliate postback URLs and destinations, a click, an approved conversion. */
+  private List<Delivery> conversionFor(Map<String, String> affiliateUrls, List<Destination> destinations) {
+    String campaignId = "c-" + UUID.randomUUID();
+    Map<String, Affiliate> affiliates = new java.util.HashMap<>();
+    affiliateUrls.forEach((id, url) -> affiliates.put(id, Affiliate.withPostbackUrl(url)));
+    affiliates.putIfAbsent("aff", Affiliate.withPostbackUrl(null));
+    campaigns.put(new Campaign(campaignId, "https://shop.example.com/", "token-123456", true, null, null, null, false,
+        null, null, null, null, null, affiliates, destinations));
+    Instant clickedAt = Instant.now().minusSeconds(600);
+    clickId = clickIds.issue(clickedAt);
+    clicks.put(new Click(clickId, campaignId, "aff", clickedAt, Map.of("sub1", "s1"),
+        Map.of("fbclid", "IwAR2xyz", "gclid", "gclid-abc", "ttclid", "tt-click"), Map.of(), "203.0.113.10",
+        "Mozilla/5.0", null, null, clickedAt.plusSeconds(86400)));
+    Instant at = Instant.now().minusSeconds(60);
+    conversions.createIfAbsent("sale#T1", new Conversion(clickId, "sale", "T1", campaignId, "aff",
+        ConversionStatus.APPROVED, new BigDecimal("49.90"), "USD", new BigDecimal("2.5"), "USD", at, "pb-1", Map.of(),
+        List.of(new StatusChange(null, ConversionStatus.APPROVED, at, "pb-1")), List.of()));
+    return campaigns.find(campaignId).orElseThrow().allDestinations().stream()
+        .map(d -> new Delivery(clickId, "sale#T1", d.id(), ConversionStatus.APPROVED, null)).toList();
+  }
+
+  private Conversion conversion(Delivery d) {
+    return conversions.find(d.clickId(), d.conversionKey()).orElseThrow();
+  }
+
+  /**
+   * Puts the deliveries on the real delivery queue, receives them, and invokes the function. Copies
+   * left on the queue by an earlier run (a retry waits there) are cleared first, so that each run
+   * is exactly one receive of each delivery.
+   */
+  private static JsonNode run(Delivery... deliveries) {
+    Queues.drain("DeliveryQueue");
+    return Events.invoke(Queues.sendAndReceive("DeliveryQueue",
+        java.util.Arrays.stream(deliveries).map(DeliveryJson::write).toList()));
+  }
+}
