@@ -141,7 +141,7 @@ class EndToEndIT {
     assertEquals("/pb", PARTNER_REQUESTS.peek().getPath());
     assertEquals(clickId, query.get("click"));
     assertEquals("sale", query.get("event"));
-    assertEquals("2.5", query.get("payout"));
+    assertEquals("2.50", query.get("payout"), "money goes out with at least two decimals");
     assertEquals("abc", query.get("sub1"));
     assertEquals("T1", query.get("txid"));
   }
