@@ -5,6 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.Decision;
+import dev.postbackrelay.attribution.DeliveryAttempt;
+import dev.postbackrelay.attribution.PostbackLog;
+import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.attribution.StatusChange;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.postback.Postback;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
@@ -12,6 +29,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(Profiles.Admin.class)
 public class AdminHandlerTest {
+
+  @Inject
+  ClickIds clickIds;
+  @Inject
+  ClickStore clicks;
+  @Inject
+  ConversionStore conversions;
+  @Inject
+  PostbackLog log;
 
   static final String CAMPAIGN = """
       {"landing_url":"https://shop.example.com/lp?cid={click_id}","postback_token":"s3cret-token",
@@ -64,6 +90,45 @@ public class AdminHandlerTest {
     assertEquals(404, response.path("statusCode").asInt());
     assertEquals("not_found", Events.body(response).path("error").asText());
   }
+
+  @Test
+  void clickAndPostbackLog_showTheDecisionsConversionsAndDeliveries() {
+    String clickId = clickIds.issue(Instant.now());
+    Instant at = Instant.now();
+    clicks.put(new Click(clickId, "c-log", "a1", at, Map.of("sub1", "s1"),
+        Map.of(), Map.of(), "203.0.113.1", "UA", null, null, at.plusSeconds(3600)));
+    var status = ConversionStatus.APPROVED;
+    conversions.createIfAbsent("sale#T1", new Conversion(clickId, "sale", "T1", "c-log",
+        "a1", status, new BigDecimal("10"), "USD", new BigDecimal("2.5"), "USD", at, "pb-log-1",
+        Map.of(), List.of(new StatusChange(null, status, at, "pb-log-1")),
+        List.of()));
+    conversions.recordDelivery(clickId, "sale#T1",
+        new DeliveryAttempt("affiliate:a1", status, at, 200, 12, null));
+    var postback = new Postback("pb-log-1", at, "198.51.100.7", clickId, "c-log", null, "sale",
+        "T1", null, null, null, null, null, null, null, false, Map.of());
+    log.record(new PostbackRecord(postback,
+        new Decision(Decision.Outcome.ATTRIBUTED, null,
+            clickId + "/sale#T1"), at));
+
+    ObjectNode byPostback = Events.http("GET", "GET /admin/postbacks/{postback_id}", "/admin/postbacks/pb-log-1", "");
+    byPostback.putObject("pathParameters").put("postback_id", "pb-log-1");
+    ((ObjectNode) byPostback.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    JsonNode record = Events.body(Events.invoke(byPostback));
+    assertEquals("attributed", record.path("decision").asText());
+    assertEquals("198.51.100.7", record.path("source_ip").asText());
+
+    ObjectNode byClick = Events.http("GET", "GET /admin/clicks/{click_id}", "/admin/clicks/" + clickId, "");
+    byClick.putObject("pathParameters").put("click_id", clickId);
+    ((ObjectNode) byClick.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    JsonNode story = Events.body(Events.invoke(byClick));
+    assertEquals("s1", story.path("click").path("subs").path("sub1").asText());
+    JsonNode conversion = story.path("conversions").get(0);
+    assertEquals("approved", conversion.path("status").asText());
+    assertEquals(1, conversion.path("status_history").size());
+    assertEquals(200, conversion.path("deliveries").get(0).path("http_status").asInt());
+    assertEquals("pb-log-1", story.path("postbacks").get(0).path("postback_id").asText());
+  }
+
 
   private static ObjectNode admin(String method, String campaignId, String body, boolean authorised) {
     String route = method + " /admin/campaigns/{campaign_id}";
