@@ -69,11 +69,13 @@ public final class LocalAws implements AutoCloseable {
 
   public static Path repoRoot() {
     String configured = System.getProperty("repo.root");
-    Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().getParent();
-    if (!Files.exists(root.resolve("template.yaml"))) {
-      throw new IllegalStateException("cannot find the repository root (template.yaml) from " + root);
+    Path start = (configured != null ? Path.of(configured) : Path.of("")).toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("template.yaml")) && Files.exists(dir.resolve("functions"))) {
+        return dir;
+      }
     }
-    return root;
+    throw new IllegalStateException("cannot find the repository root (template.yaml) from " + start);
   }
 
   public static LocalAws start() {
