@@ -209,9 +209,9 @@ public final class AttributionService {
     if (p.clickId() == null) {
       return null;
     }
-    return conversions.findByClick(p.clickId()).stream()
-        .filter(c -> c.event().equals(p.event()))
-        .findFirst()
+    List<Conversion> known = conversions.findByClick(p.clickId());
+    return known.stream().filter(c -> c.event().equals(p.event())).findFirst()
+        .or(() -> known.stream().findFirst()) // a lifetime customer's new event on a purged click
         .map(c -> new Click(c.clickId(), c.campaignId(), c.affiliateId(), c.createdAt(), subs(c.extra()), Map.of(),
             c.extra(), null, null, null, null, c.createdAt()))
         .orElse(null);

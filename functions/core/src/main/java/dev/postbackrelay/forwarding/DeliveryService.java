@@ -120,6 +120,8 @@ public final class DeliveryService {
       address = guard.checkAndResolve(request.url());
     } catch (RejectedException e) {
       return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, FORBIDDEN + e.getMessage());
+    } catch (OutboundGuard.UnresolvedHostException e) {
+      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "dns_unresolved");
     }
     PostbackSender.Response response = sender.send(request, address);
     String error = response.error();

@@ -53,6 +53,17 @@ public final class OutboundGuard {
     if (uri.getHost() == null || uri.getUserInfo() != null) {
       throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "The URL needs a host and must not carry credentials.");
     }
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    if (host.matches("[0-9.]+") || host.contains(":")) {
+      try {
+        if (!isAllowed(InetAddress.getByName(host))) { // a literal address: judged now, no DNS involved
+          throw new RejectedException(Reason.FORBIDDEN_DESTINATION,
+              "The URL points at a loopback, private, link-local or otherwise internal address.");
+        }
+      } catch (UnknownHostException e) {
+        throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "The URL's host is not a valid address.");
+      }
+    }
     return uri;
   }
 
@@ -61,6 +72,7 @@ public final class OutboundGuard {
    *
    * @throws RejectedException with {@link Reason#FORBIDDEN_DESTINATION} when the scheme is wrong
    *     or any resolved address is forbidden (one bad answer poisons the name: DNS rebinding)
+   * @throws UnresolvedHostException when the name does not resolve (now): worth trying again later
    */
   public InetAddress checkAndResolve(URI uri) {
     checkShape(uri.toString());
@@ -68,7 +80,7 @@ public final class OutboundGuard {
     try {
       addresses = resolver.resolve(uri.getHost());
     } catch (UnknownHostException e) {
-      throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "The host does not resolve.");
+      throw new UnresolvedHostException(uri.getHost());
     }
     for (InetAddress address : addresses) {
       if (!isAllowed(address)) {
@@ -77,6 +89,13 @@ public final class OutboundGuard {
       }
     }
     return addresses[0];
+  }
+
+  /** Thrown when a destination's host name does not resolve: a transient failure, not a forbidden target. */
+  public static final class UnresolvedHostException extends RuntimeException {
+    public UnresolvedHostException(String host) {
+      super("the host does not resolve", null, false, false);
+    }
   }
 
   public boolean isAllowed(InetAddress address) {

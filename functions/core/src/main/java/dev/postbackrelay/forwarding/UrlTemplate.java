@@ -15,9 +15,12 @@ public final class UrlTemplate {
 
   private static final Pattern MACRO = Pattern.compile("\\{([a-z_][a-z0-9_]*)}");
 
-  /** The macros of a postback URL template. */
+  /**
+   * The macros of a postback URL template. {@code {currency}} is the sale amount's currency,
+   * {@code {payout_currency}} the payout's (the campaign's, once converted).
+   */
   public static final java.util.Set<String> POSTBACK_MACROS = java.util.Set.of("click_id", "sub1", "sub2", "sub3",
-      "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10", "event", "status", "payout", "amount", "currency", "txid",
+      "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10", "event", "status", "payout", "amount", "currency", "payout_currency", "txid",
       "campaign_id", "affiliate_id", "external_id");
 
   private UrlTemplate() {}

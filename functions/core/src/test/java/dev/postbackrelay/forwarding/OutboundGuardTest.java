@@ -131,8 +131,19 @@ class OutboundGuardTest {
   }
 
   @Test
-  void hostThatDoesNotResolve_isRefused() {
-    assertForbidden(() -> guardResolving(Map.of()).checkAndResolve(URI.create("https://nowhere.example/pb")));
+  void hostThatDoesNotResolve_isATransientFailure_notAForbiddenOne() {
+    org.junit.jupiter.api.Assertions.assertThrows(OutboundGuard.UnresolvedHostException.class,
+        () -> guardResolving(Map.of()).checkAndResolve(URI.create("https://nowhere.example/pb")));
+  }
+
+  @Test
+  void literalInternalAddresses_areRefusedAlreadyWhenACampaignIsStored() {
+    for (String url : new String[] {"http://169.254.169.254/latest", "http://10.1.2.3/pb", "http://[fd00:ec2::254]/x",
+        "http://127.0.0.1:8080/pb"}) {
+      assertForbidden(() -> new OutboundGuard(false).checkShape(url));
+    }
+    new OutboundGuard(true).checkShape("http://127.0.0.1:8080/pb?c={click_id}");
+    new OutboundGuard(false).checkShape("https://partner.example.com/pb?c={click_id}");
   }
 
   @Test

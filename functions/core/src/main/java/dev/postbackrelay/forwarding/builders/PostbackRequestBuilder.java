@@ -122,6 +122,7 @@ public final class PostbackRequestBuilder implements RequestBuilder {
     putIfNotNull(values, "payout",
         conversion.payout() == null ? null : BuilderSupport.money(conversion.payout()).toPlainString());
     putIfNotNull(values, "currency", conversion.currency());
+    putIfNotNull(values, "payout_currency", conversion.payoutCurrency());
     values.put("external_id", conversion.extra().getOrDefault("customer_id", ""));
     return values;
   }

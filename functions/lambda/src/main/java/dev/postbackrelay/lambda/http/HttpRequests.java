@@ -21,8 +21,10 @@ public final class HttpRequests {
   /** Bodies above this are refused: no postback or campaign is anywhere near it. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
   /** Decimals kept as written ({@code 50.00} stays {@code 50.00}), as the signing guide promises. */
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .build();
 
   private HttpRequests() {}
 
