@@ -13,7 +13,8 @@ import java.time.Instant;
 public record DeliveryAttempt(String target, ConversionStatus status, Instant at, int httpStatus, long latencyMillis,
     String error) {
 
+  /** Delivered: a 2xx without an error (an API may refuse inside a 200, see Google Ads). */
   public boolean ok() {
-    return httpStatus >= 200 && httpStatus < 300;
+    return httpStatus >= 200 && httpStatus < 300 && error == null;
   }
 }

@@ -125,6 +125,13 @@ public final class DeliveryService {
     }
     PostbackSender.Response response = sender.send(request, address);
     String error = response.error();
+    if (error == null && destination.type() == Destination.Type.GOOGLE_ADS && response.body() != null
+        && response.body().contains("\"partialFailureError\"")) {
+      // partial-failure mode answers 200 and reports the refused conversion in the body
+      String detail = response.body().replaceAll("\\s+", " ");
+      return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(),
+          "google_partial_failure: " + detail.substring(0, Math.min(200, detail.length())));
+    }
     if (response.location() != null) {
       error = error + " (Location: " + response.location() + ")";
     }

@@ -18,6 +18,12 @@ public interface PostbackSender {
    * @param httpStatus 0 when no response arrived
    * @param error null on 2xx; otherwise a short cause ({@code http_500}, {@code timeout}...)
    * @param location the Location of a redirect that was not followed, or null
+   * @param body the start of a 2xx response's body (a few KiB at most), or null
    */
-  record Response(int httpStatus, long latencyMillis, String error, String location) {}
+  record Response(int httpStatus, long latencyMillis, String error, String location, String body) {
+
+    public Response(int httpStatus, long latencyMillis, String error, String location) {
+      this(httpStatus, latencyMillis, error, location, null);
+    }
+  }
 }

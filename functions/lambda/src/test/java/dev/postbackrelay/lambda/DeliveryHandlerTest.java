@@ -197,6 +197,24 @@ public class DeliveryHandlerTest {
         "one event id per conversion, for the platforms' own dedupe");
   }
 
+  @Test
+  void googleAdsRefusingInsideA200_isRecordedAsAFailure_notAsDelivered() throws Exception {
+    Partner google = partner();
+    google.respondWithBody("{\"partialFailureError\":{\"code\":3,\"message\":\"The click is too old\"},"
+        + "\"results\":[{}]}");
+    List<Delivery> deliveries = conversionFor(Map.of(), List.of(platform("google", Destination.Type.GOOGLE_ADS,
+        google.url("/google"), Map.of("customer_id", "1234567890", "conversion_action", "987",
+            "developer_token", "dev-token", "access_token", "g-token"))));
+
+    JsonNode response = run(deliveries.get(0));
+
+    assertEquals(1, response.path("batchItemFailures").size(), "retried, not counted as delivered");
+    DeliveryAttempt attempt = conversion(deliveries.get(0)).deliveries().get(0);
+    assertEquals(200, attempt.httpStatus());
+    assertTrue(attempt.error().startsWith("google_partial_failure") && attempt.error().contains("too old"),
+        attempt.error());
+  }
+
   private Partner partner() throws Exception {
     Partner p = new Partner();
     partners.add(p);

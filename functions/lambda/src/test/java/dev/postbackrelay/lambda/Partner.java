@@ -36,6 +36,7 @@ public final class Partner implements AutoCloseable {
   private final AtomicReference<String> location = new AtomicReference<>();
   private final AtomicReference<Duration> hang = new AtomicReference<>(Duration.ZERO);
   private final Queue<Integer> script = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<String> answerBody = new AtomicReference<>();
 
   public Partner() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -53,7 +54,15 @@ public final class Partner implements AutoCloseable {
       if (location.get() != null) {
         exchange.getResponseHeaders().add("Location", location.get());
       }
-      exchange.sendResponseHeaders(scripted != null ? scripted : status.get(), -1);
+      String answer = answerBody.get();
+      if (answer == null) {
+        exchange.sendResponseHeaders(scripted != null ? scripted : status.get(), -1);
+      } else {
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(scripted != null ? scripted : status.get(), bytes.length);
+        exchange.getResponseBody().write(bytes);
+      }
       exchange.close();
     });
     server.setExecutor(Executors.newFixedThreadPool(4));
@@ -72,6 +81,11 @@ public final class Partner implements AutoCloseable {
   /** The statuses the next requests get, in order; then {@link #respondWith}'s. */
   public void script(Integer... statuses) {
     script.addAll(List.of(statuses));
+  }
+
+  /** Every following answer carries this JSON body. */
+  public void respondWithBody(String json) {
+    answerBody.set(json);
   }
 
   /** Every following answer is a redirect to {@code target}. */

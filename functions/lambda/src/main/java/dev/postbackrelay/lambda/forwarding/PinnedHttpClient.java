@@ -90,7 +90,21 @@ public final class PinnedHttpClient {
    * @param location for a 3xx, its {@code Location} header: non-printable and non-ASCII bytes
    *     percent-encoded, at most {@value #LOCATION_LIMIT} characters; otherwise null
    */
-  public record Result(int httpStatus, long latencyMillis, String error, String location) {}
+  /**
+   * @param body the start of a 2xx response's body (at most {@value #BODY_LIMIT} bytes, as UTF-8),
+   *     for APIs that report refusals inside a 200 (Google Ads' partial failures); null otherwise
+   */
+  public record Result(int httpStatus, long latencyMillis, String error, String location, String body) {
+
+    public Result(int httpStatus, long latencyMillis, String error, String location) {
+      this(httpStatus, latencyMillis, error, location, null);
+    }
+  }
+
+  static final int BODY_LIMIT = 4096;
+
+  /** A response head, and the body bytes that arrived with it. */
+  private record Head(int status, byte[] buffer, int bodyFrom, int length) {}
 
   private final int connectMillis;
   private final long readNanos;
@@ -148,11 +162,13 @@ public final class PinnedHttpClient {
       out.write(head);
       out.write(request.body());
       out.flush();
-      int status = readStatus(socket, deadline);
-      long millis = (System.nanoTime() - start) / 1_000_000;
+      Head response = readHead(socket, deadline);
+      int status = response.status();
       if (status >= 200 && status < 300) {
-        return new Result(status, millis, null, null);
+        String body = readBodyStart(socket, deadline, response);
+        return new Result(status, (System.nanoTime() - start) / 1_000_000, null, null, body);
       }
+      long millis = (System.nanoTime() - start) / 1_000_000;
       return new Result(status, millis, "http_" + status, null);
     } catch (Redirect r) {
       return new Result(r.status, (System.nanoTime() - start) / 1_000_000, "redirect_not_followed",
@@ -237,7 +253,31 @@ public final class PinnedHttpClient {
    *
    * @throws Redirect for a 3xx
    */
-  private static int readStatus(Socket socket, Deadline deadline) throws IOException, Failure {
+  /**
+   * Reads on from the head until {@value #BODY_LIMIT} bytes, the end of the response (we asked for
+   * {@code Connection: close}) or the deadline; a slow body never turns a 2xx into a failure.
+   */
+  private static String readBodyStart(Socket socket, Deadline deadline, Head head) {
+    byte[] body = new byte[BODY_LIMIT];
+    int length = Math.min(BODY_LIMIT, head.length() - head.bodyFrom());
+    System.arraycopy(head.buffer(), head.bodyFrom(), body, 0, length);
+    try {
+      InputStream in = socket.getInputStream();
+      while (length < BODY_LIMIT && deadline.remainingMillis() > 0) {
+        socket.setSoTimeout(deadline.remainingMillis());
+        int read = in.read(body, length, BODY_LIMIT - length);
+        if (read < 0) {
+          break;
+        }
+        length += read;
+      }
+    } catch (IOException | RuntimeException endOfWhatWeWait) {
+      // what arrived is enough
+    }
+    return new String(body, 0, length, StandardCharsets.UTF_8);
+  }
+
+  private static Head readHead(Socket socket, Deadline deadline) throws IOException, Failure {
     InputStream in = socket.getInputStream();
     byte[] buffer = new byte[HEAD_LIMIT];
     int length = 0;
@@ -261,7 +301,7 @@ public final class PinnedHttpClient {
         if (status >= 300 && status < 400) {
           throw new Redirect(status, location(lines));
         }
-        return status;
+        return new Head(status, buffer, headEnd, length);
       }
       scanFrom = Math.max(headStart, length - 2);
       if (length == buffer.length) {

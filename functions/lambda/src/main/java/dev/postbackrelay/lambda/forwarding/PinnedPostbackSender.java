@@ -17,6 +17,6 @@ public final class PinnedPostbackSender implements PostbackSender {
   @Override
   public Response send(OutboundRequest request, InetAddress address) {
     PinnedHttpClient.Result result = client.send(request, address);
-    return new Response(result.httpStatus(), result.latencyMillis(), result.error(), result.location());
+    return new Response(result.httpStatus(), result.latencyMillis(), result.error(), result.location(), result.body());
   }
 }

@@ -72,7 +72,8 @@ class PinnedHttpClientTest {
             "Host", "attacker.example", "Content-Length", "999"),
         body), LOOPBACK);
 
-    assertEquals(new PinnedHttpClient.Result(200, result.latencyMillis(), null, null), result);
+    assertEquals(new PinnedHttpClient.Result(200, result.latencyMillis(), null, null, "ok"), result,
+        "a 2xx carries the start of its body");
     assertTrue(result.latencyMillis() >= 0);
     Received request = partner.next();
     assertEquals("POST /pb/conv?click_id=c1&sub=a%20b HTTP/1.1", request.requestLine());
