@@ -40,11 +40,19 @@ public final class DeliveryService {
   private final PostbackSender sender;
   private final OutboundGuard guard;
   private final RetrySchedule schedule;
+  private final SecretResolver secrets;
   private final Clock clock;
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, Clock clock) {
+    this(conversions, clicks, campaigns, builders, sender, guard, schedule, SecretResolver.literal(), clock);
+  }
+
+  public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
+      Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
+      RetrySchedule schedule, SecretResolver secrets, Clock clock) {
+    this.secrets = secrets;
     this.conversions = conversions;
     this.clicks = clicks;
     this.campaigns = campaigns;
@@ -110,7 +118,7 @@ public final class DeliveryService {
 
   private DeliveryAttempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
     DeliveryPlan plan = builders.apply(destination.type())
-        .plan(destination, conversion, click, d.idempotencyKey(), now);
+        .plan(withSecrets(destination), conversion, click, d.idempotencyKey(), now);
     if (plan instanceof DeliveryPlan.Skip skip) {
       return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, SKIPPED + skip.reason());
     }
@@ -136,6 +144,15 @@ public final class DeliveryService {
       error = error + " (Location: " + response.location() + ")";
     }
     return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(), error);
+  }
+
+  /** The destination with its secret references resolved (signing secret and settings). */
+  private Destination withSecrets(Destination d) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(d.settings());
+    settings.replaceAll((k, v) -> v == null ? null : secrets.resolve(v));
+    return new Destination(d.id(), d.type(), d.affiliateId(), d.url(), d.method(), d.format(), d.urlEncode(),
+        d.events(), d.statuses(), d.fireOn(), d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()),
+        settings);
   }
 
   /** The conversion as it was when this delivery was decided: the status it announces. */

@@ -15,8 +15,9 @@ import java.util.Locale;
  *
  * <p>Only http and https; never loopback, private (RFC 1918), carrier-grade NAT, link-local
  * (which holds the cloud metadata address 169.254.169.254), unique-local IPv6, multicast,
- * unspecified or IPv4-mapped forms of those. {@code allowLoopback} exists for the local stack,
- * whose tests stand in for partners on 127.0.0.1; nothing deployed sets it.
+ * unspecified or IPv4-mapped or NAT64 forms of those. {@code allowLoopback} exists for the local
+ * stack, whose tests stand in for partners on 127.0.0.1; nothing deployed sets it. A deployment may
+ * name explicit exceptions as CIDR blocks.
  */
 public final class OutboundGuard {
 
@@ -27,6 +28,7 @@ public final class OutboundGuard {
   }
 
   private final boolean allowLoopback;
+  private final java.util.List<dev.postbackrelay.postback.Cidr> exceptions;
   private final Resolver resolver;
 
   public OutboundGuard(boolean allowLoopback) {
@@ -34,8 +36,21 @@ public final class OutboundGuard {
   }
 
   public OutboundGuard(boolean allowLoopback, Resolver resolver) {
+    this(allowLoopback, java.util.List.of(), resolver);
+  }
+
+  /**
+   * @param exceptions CIDR blocks a deployment explicitly allows although they are internal (a
+   *     partner reached over a VPC peering, say); empty by default
+   */
+  public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, Resolver resolver) {
     this.allowLoopback = allowLoopback;
+    this.exceptions = exceptions.stream().map(dev.postbackrelay.postback.Cidr::parse).toList();
     this.resolver = resolver;
+  }
+
+  public static OutboundGuard withExceptions(boolean allowLoopback, java.util.List<String> exceptions) {
+    return new OutboundGuard(allowLoopback, exceptions, InetAddress::getAllByName);
   }
 
   /** Checks the shape of a URL template or URL without resolving it (for admin input). */
@@ -99,6 +114,9 @@ public final class OutboundGuard {
   }
 
   public boolean isAllowed(InetAddress address) {
+    if (!exceptions.isEmpty() && exceptions.stream().anyMatch(c -> c.contains(address.getHostAddress()))) {
+      return true;
+    }
     if (address instanceof Inet6Address v6) {
       byte[] b = v6.getAddress();
       if (isMappedV4(b)) {

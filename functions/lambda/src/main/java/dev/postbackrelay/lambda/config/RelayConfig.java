@@ -63,6 +63,9 @@ public interface RelayConfig {
 
     @WithDefault("5s")
     Duration readTimeout();
+
+    /** Internal CIDR blocks a deployment explicitly allows as destinations (e.g. a peered partner). */
+    Optional<java.util.List<String>> allowedCidrs();
   }
 
   /** Outbound delivery. */
@@ -70,6 +73,12 @@ public interface RelayConfig {
     /** Waits between attempts, e.g. {@code 1m,5m,30m,2h,24h}; after the last, the delivery is dead. */
     @WithDefault("1m,5m,30m,2h,24h")
     String retrySchedule();
+
+    /**
+     * The Secrets Manager name prefix that destination secret references ({@code secret:<name>})
+     * must use; without it, references are refused.
+     */
+    Optional<String> secretsPrefix();
 
     /** Deliveries of one batch run side by side, up to this many at once. */
     @WithDefault("10")

@@ -12,11 +12,13 @@ import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.PostbackSender;
 import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.SecretResolver;
 import dev.postbackrelay.forwarding.builders.RequestBuilders;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.config.RelayConfig;
 import dev.postbackrelay.lambda.forwarding.DeliveryRunner;
 import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
+import dev.postbackrelay.lambda.forwarding.SecretsManagerSecretResolver;
 import dev.postbackrelay.lambda.metrics.Metrics;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
@@ -104,7 +106,8 @@ public class Wiring {
   @Produces
   @Singleton
   OutboundGuard outboundGuard(RelayConfig config) {
-    return new OutboundGuard(config.outbound().allowLoopback());
+    return OutboundGuard.withExceptions(config.outbound().allowLoopback(),
+        config.outbound().allowedCidrs().orElse(java.util.List.of()));
   }
 
   @Produces
@@ -163,8 +166,12 @@ public class Wiring {
   DeliveryRunner deliveryRunner(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       OutboundGuard guard, SqsDeliveryQueue queue, Metrics metrics, RelayConfig config, Clock clock) {
     PostbackSender sender = new PinnedPostbackSender(config.outbound().connectTimeout(), config.outbound().readTimeout());
+    SecretResolver secrets = config.delivery().secretsPrefix()
+        .<SecretResolver>map(prefix -> new SecretsManagerSecretResolver(
+            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), prefix, clock))
+        .orElse(SecretResolver.literal());
     DeliveryService service = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType, sender,
-        guard, RetrySchedule.parse(config.delivery().retrySchedule()), clock);
+        guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets, clock);
     return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());
   }
 }
