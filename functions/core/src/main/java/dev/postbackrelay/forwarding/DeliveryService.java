@@ -117,8 +117,15 @@ public final class DeliveryService {
   private static final String FORBIDDEN = "forbidden_destination: ";
 
   private DeliveryAttempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
+    Destination resolved;
+    try {
+      resolved = withSecrets(destination);
+    } catch (RuntimeException e) {
+      // recorded and retried on the schedule: the secret may be created or readable later
+      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "secret_unavailable");
+    }
     DeliveryPlan plan = builders.apply(destination.type())
-        .plan(withSecrets(destination), conversion, click, d.idempotencyKey(), now);
+        .plan(resolved, conversion, click, d.idempotencyKey(), now);
     if (plan instanceof DeliveryPlan.Skip skip) {
       return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, SKIPPED + skip.reason());
     }

@@ -46,6 +46,13 @@ public final class OutboundGuard {
   public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, Resolver resolver) {
     this.allowLoopback = allowLoopback;
     this.exceptions = exceptions.stream().map(dev.postbackrelay.postback.Cidr::parse).toList();
+    for (var block : this.exceptions) {
+      for (String never : new String[] {"127.0.0.1", "169.254.169.254", "::1", "fd00:ec2:0:0:0:0:0:254"}) {
+        if (block.contains(never) && !(allowLoopback && never.equals("127.0.0.1"))) {
+          throw new IllegalArgumentException("an outbound exception may not cover " + never);
+        }
+      }
+    }
     this.resolver = resolver;
   }
 

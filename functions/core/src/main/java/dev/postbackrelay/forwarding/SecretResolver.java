@@ -15,8 +15,13 @@ public interface SecretResolver {
 
   String resolve(String value);
 
-  /** For stores without references: every value is taken literally. */
+  /** Where no secret store is configured: plain values pass, references are refused. */
   static SecretResolver literal() {
-    return value -> value;
+    return value -> {
+      if (value.startsWith(PREFIX)) {
+        throw new IllegalStateException("secret references need a secret store (RELAY_DELIVERY_SECRETS_PREFIX)");
+      }
+      return value;
+    };
   }
 }

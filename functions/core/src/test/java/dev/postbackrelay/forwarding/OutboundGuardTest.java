@@ -137,6 +137,17 @@ class OutboundGuardTest {
   }
 
   @Test
+  void explicitExceptions_allowTheirBlockOnly_andCanNeverCoverLoopbackOrMetadata() throws Exception {
+    OutboundGuard guard = new OutboundGuard(false, List.of("10.20.0.0/16"), host -> new java.net.InetAddress[0]);
+    assertTrue(guard.isAllowed(java.net.InetAddress.getByName("10.20.3.4")));
+    assertFalse(guard.isAllowed(java.net.InetAddress.getByName("10.21.3.4")));
+    for (String wide : new String[] {"127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/0", "::1/128"}) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new OutboundGuard(false, List.of(wide), host -> new java.net.InetAddress[0]));
+    }
+  }
+
+  @Test
   void literalInternalAddresses_areRefusedAlreadyWhenACampaignIsStored() {
     for (String url : new String[] {"http://169.254.169.254/latest", "http://10.1.2.3/pb", "http://[fd00:ec2::254]/x",
         "http://127.0.0.1:8080/pb"}) {

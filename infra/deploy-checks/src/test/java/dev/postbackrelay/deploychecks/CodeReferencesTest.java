@@ -30,6 +30,15 @@ class CodeReferencesTest {
    * that postpones its own messages must be granted that itself.
    */
   static final Set<String> SQS_POLLER = Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+  /**
+   * Settings for one part of the work, by variable, and the handlers that do it: those set it, the
+   * others start without it (so its key must be optional). Resolving destination secrets and the
+   * retry schedule are delivery's; the outbound exceptions also judge destination URLs at PUT.
+   */
+  static final Map<String, Set<String>> ONLY_WHERE_USED = Map.of(
+      "RELAY_DELIVERY_SECRETS_PREFIX", Set.of("delivery"),
+      "RELAY_DELIVERY_RETRY_SCHEDULE", Set.of("delivery"),
+      "RELAY_OUTBOUND_ALLOWED_CIDRS", Set.of("delivery", "admin"));
 
   final Template template = Template.get();
 
@@ -76,6 +85,20 @@ class CodeReferencesTest {
         }
       }
     }
+  }
+
+  @Test
+  void settingsForOnePartOfTheWorkAreOptionalKeysSetOnlyOnTheFunctionsDoingIt() {
+    List<RelayConfigKeys.Key> keys = configKeys();
+    ONLY_WHERE_USED.forEach((variable, handlers) -> {
+      RelayConfigKeys.Key key = keys.stream().filter(k -> k.matches(variable)).findFirst()
+          .orElseThrow(() -> new AssertionError("RelayConfig reads no key for " + variable));
+      assertFalse(key.required(), "relay." + key.name() + " is required, yet only " + handlers + " set it");
+      Set<Object> setOn = new TreeSet<>();
+      template.relayFunctions().stream().filter(f -> template.environment(f).containsKey(variable))
+          .forEach(f -> setOn.add(template.environment(f).get("QUARKUS_LAMBDA_HANDLER")));
+      assertEquals(new TreeSet<>(handlers), setOn, variable + " is set for the wrong functions");
+    });
   }
 
   @Test

@@ -24,6 +24,8 @@ class DeliveryPipelineTest {
   static final Duration HIDE_PER_RECEIVE = Duration.ofHours(11);
   /** Past this many messages in flight SQS hands out no more from a standard queue. */
   static final int SQS_IN_FLIGHT_LIMIT = 120_000;
+  /** The deployment setting for explicit exceptions to the outbound guard. */
+  static final String ALLOWED_CIDRS_PARAMETER = "OutboundAllowedCidrs";
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
   final Template template = Template.get();
@@ -93,6 +95,42 @@ class DeliveryPipelineTest {
     for (String f : template.functions()) {
       Object allowed = template.environment(f).get("RELAY_OUTBOUND_ALLOW_LOOPBACK");
       assertTrue(allowed == null || "false".equals(String.valueOf(allowed)), f + " allows loopback targets");
+    }
+  }
+
+  @Test
+  void outboundExceptionsComeOnlyFromTheOutboundAllowedCidrsParameter() {
+    Map<String, Object> parameter = Template.map(template.parameters().get(ALLOWED_CIDRS_PARAMETER));
+    assertEquals("String", parameter.get("Type"));
+    assertEquals("", parameter.get("Default"), "a stage allows no internal destination unless it says so");
+    Object fromParameter = Map.of("Ref", ALLOWED_CIDRS_PARAMETER);
+    // never a block written in the template: an exception is one deployment's decision
+    for (String f : template.functions()) {
+      Object value = template.environment(f).get("RELAY_OUTBOUND_ALLOWED_CIDRS");
+      assertTrue(value == null || fromParameter.equals(value), f + " sets RELAY_OUTBOUND_ALLOWED_CIDRS to " + value);
+    }
+    assertEquals(fromParameter, template.environment(delivery).get("RELAY_OUTBOUND_ALLOWED_CIDRS"), delivery);
+    // the admin API refuses destination URLs with internal literal addresses by the same rule
+    String admin = template.relayFunction("admin");
+    assertEquals(fromParameter, template.environment(admin).get("RELAY_OUTBOUND_ALLOWED_CIDRS"), admin);
+  }
+
+  @Test
+  void outboundAllowedCidrsCanNeverOpenLoopbackLinkLocalOrPublicRanges() {
+    Pattern allowed = Pattern.compile(String.valueOf(
+        Template.map(template.parameters().get(ALLOWED_CIDRS_PARAMETER)).get("AllowedPattern")));
+    for (String ok : List.of("", "10.20.0.0/16", "10.0.0.0/8", "10.1.2.3", "10.1.2.3/32", "172.16.0.0/12",
+        "172.31.255.0/24", "192.168.0.0/16", "192.168.1.0/24", "100.64.0.0/10", "100.127.0.0/16",
+        "10.20.0.0/16,192.168.4.0/22")) {
+      assertTrue(allowed.matcher(ok).matches(), "refuses " + ok);
+    }
+    for (String refused : List.of("127.0.0.0/8", "127.0.0.1", "127.0.0.1/32", "0.0.0.0/0", "0.0.0.0/1",
+        "10.0.0.0/7", "10.0.0.0/0", "8.0.0.0/5", "169.254.169.254/32", "169.254.0.0/16", "172.16.0.0/11",
+        "172.32.0.0/16", "192.168.0.0/15", "100.64.0.0/9", "100.128.0.0/16", "203.0.113.0/24", "10.0.0.256/32",
+        "10.0.0.0/33", "::1/128", "::/0", "::ffff:127.0.0.1/128", "::ffff:10.0.0.0/104", "fe80::/10",
+        "fd00:ec2::254/128", "fc00::/7", "10.20.0.0/16,127.0.0.0/8", "10.20.0.0/16, 192.168.0.0/16",
+        "10.20.0.0/16,", ",10.20.0.0/16", " ")) {
+      assertFalse(allowed.matcher(refused).matches(), "allows " + refused);
     }
   }
 

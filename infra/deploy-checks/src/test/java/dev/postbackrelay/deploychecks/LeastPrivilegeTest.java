@@ -17,7 +17,22 @@ class LeastPrivilegeTest {
   static final List<String> PHYSICAL_NAMES = List.of("FunctionName", "TableName", "QueueName", "TopicName",
       "BucketName", "LogGroupName", "RoleName", "ManagedPolicyName", "AlarmName", "DashboardName", "StateMachineName");
 
-  static final String KEYS = "secretsmanager:GetSecretValue";
+  static final String READ_SECRET = "secretsmanager:GetSecretValue";
+
+  /**
+   * This stack's destination secrets: Secrets Manager names under this prefix, one per stage, which
+   * campaigns reference as {@code secret:<name>} and the delivery function is told
+   * (RELAY_DELIVERY_SECRETS_PREFIX).
+   */
+  static final String DESTINATION_SECRETS_PREFIX = "postback-relay/${Stage}/destinations/";
+
+  /**
+   * The one wildcard resource a statement may name without a Condition, and only to read: every
+   * secret under that prefix. It cannot be written out: the names are the operators', and Secrets
+   * Manager appends a random suffix to each secret's ARN.
+   */
+  static final String DESTINATION_SECRETS =
+      "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + DESTINATION_SECRETS_PREFIX + "*";
 
   /**
    * Every relay function's permissions, action by action, to the resources of this stack: the
@@ -26,15 +41,15 @@ class LeastPrivilegeTest {
    */
   static final Map<String, Map<String, Set<String>>> GRANTS = Map.of(
       "ClickFunction", Map.of(
-          KEYS, Set.of("ClickIdKeysSecret"),
+          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable"),
           "dynamodb:PutItem", Set.of("TrackingTable")),
       "PostbackFunction", Map.of(
-          KEYS, Set.of("ClickIdKeysSecret"),
+          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "sqs:SendMessage", Set.of("ConversionQueue")),
       "ConversionConsumerFunction", Map.of(
-          KEYS, Set.of("ClickIdKeysSecret"),
+          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:BatchGetItem", Set.of("TrackingTable"),
           "dynamodb:PutItem", Set.of("TrackingTable"),
@@ -42,15 +57,17 @@ class LeastPrivilegeTest {
           "dynamodb:BatchWriteItem", Set.of("TrackingTable"),
           "dynamodb:Query", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("DeliveryQueue")),
-      // calls out to the internet, so it reads no secret at all; postpones its own messages, buries dead ones
+      // calls out to the internet, so no click-id key: it reads only the destination secrets campaigns
+      // reference; postpones its own messages, buries dead ones
       "DeliveryFunction", Map.of(
+          READ_SECRET, Set.of(DESTINATION_SECRETS),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:UpdateItem", Set.of("TrackingTable"),
           "sqs:ChangeMessageVisibility", Set.of("DeliveryQueue"),
           "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
       // replay: dead deliveries from the dead-letter queue back onto the delivery queue
       "AdminFunction", Map.of(
-          KEYS, Set.of("ClickIdKeysSecret"),
+          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:PutItem", Set.of("CampaignsTable"),
           "dynamodb:Query", Set.of("TrackingTable"),
@@ -85,25 +102,90 @@ class LeastPrivilegeTest {
 
   @Test
   void everyStatementIsScopedToThisStacksResourcesOrParameters() {
+    Set<String> known = knownNames();
+    for (Template.Statement s : template.statements()) {
+      for (Object resource : s.resources()) {
+        assertFalse("*".equals(resource), s.owner() + " grants " + s.actions() + " on *");
+        assertTrue(scopedToThisStack(s, resource, known),
+            s.owner() + ": " + resource + " is not one of this stack's resources, and no Condition narrows it to one");
+      }
+    }
+  }
+
+  @Test
+  void theOnlyWildcardAllowedWithoutAConditionIsReadingThisStacksDestinationSecrets() {
+    Set<String> known = knownNames();
+    assertTrue(scopedToThisStack(statement(READ_SECRET, sub(DESTINATION_SECRETS)), sub(DESTINATION_SECRETS), known));
+    for (String action : List.of("secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret",
+        "secretsmanager:DescribeSecret", "secretsmanager:*")) {
+      assertFalse(scopedToThisStack(statement(action, sub(DESTINATION_SECRETS)), sub(DESTINATION_SECRETS), known),
+          action + " on the destination secrets");
+    }
+    Template.Statement readAndWrite = new Template.Statement("Test", Map.of("Effect", "Allow",
+        "Action", List.of(READ_SECRET, "secretsmanager:PutSecretValue"), "Resource", sub(DESTINATION_SECRETS)));
+    assertFalse(scopedToThisStack(readAndWrite, sub(DESTINATION_SECRETS), known), "read and write on the prefix");
+    String secretArn = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:";
+    for (String wider : List.of(
+        secretArn + "*",
+        secretArn + "postback-relay/*",
+        secretArn + "postback-relay/${Stage}/*",
+        secretArn + "postback-relay/*/destinations/*",
+        secretArn + "postback-relay/${Stage}/destinations*",
+        secretArn + "postback-relay/${Stage}/destinations/*/*",
+        secretArn + "other-app/${Stage}/destinations/*",
+        "arn:${AWS::Partition}:secretsmanager:*:${AWS::AccountId}:secret:" + DESTINATION_SECRETS_PREFIX + "*",
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:*:secret:" + DESTINATION_SECRETS_PREFIX + "*",
+        "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${CampaignsTable}*",
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*")) {
+      assertFalse(scopedToThisStack(statement(READ_SECRET, sub(wider)), sub(wider), known), wider);
+    }
+    // the same ARN written out (no Sub) names a stage's secrets, not this stack's
+    String literal = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:postback-relay/prod/destinations/*";
+    assertFalse(scopedToThisStack(statement(READ_SECRET, literal), literal, known), literal);
+    // what the check accepted before still passes: a resource of this stack, named
+    Object table = Map.of("Fn::GetAtt", List.of("CampaignsTable", "Arn"));
+    assertTrue(scopedToThisStack(statement("dynamodb:GetItem", table), table, known));
+  }
+
+  /**
+   * A statement's resource is this stack's when it names one of its resources or parameters without
+   * a wildcard, or is the destination secrets read and nothing else. Otherwise (an ARN written out,
+   * any other wildcard) a Condition must name one of this stack's resources: the AWS managed key
+   * behind SSM, say, cannot be named itself.
+   */
+  static boolean scopedToThisStack(Template.Statement s, Object resource, Set<String> known) {
+    if ("*".equals(resource)) {
+      return false;
+    }
+    if (List.of(READ_SECRET).equals(s.actions()) && Template.sub(resource).filter(DESTINATION_SECRETS::equals).isPresent()) {
+      return true;
+    }
+    Set<String> named = Template.referencedNames(resource);
+    named.retainAll(known);
+    boolean wildcard = Template.sub(resource).map(t -> t.contains("*")).orElse(false);
+    if (!named.isEmpty() && !wildcard) {
+      return true;
+    }
+    Set<String> conditionNames = Template.referencedNames(s.body().get("Condition"));
+    conditionNames.retainAll(known);
+    return !conditionNames.isEmpty();
+  }
+
+  /** The logical ids and parameters of this stack, with the CodeDeploy resources SAM adds. */
+  Set<String> knownNames() {
     Set<String> known = new HashSet<>(template.resources().keySet());
     known.addAll(template.parameters().keySet());
     template.functions().forEach(f -> known.add(f + "DeploymentGroup"));
     known.add("ServerlessDeploymentApplication");
-    for (Template.Statement s : template.statements()) {
-      // a resource that cannot be named (the AWS managed key behind SSM) needs a Condition that names one
-      Set<String> conditionNames = Template.referencedNames(s.body().get("Condition"));
-      conditionNames.retainAll(known);
-      for (Object resource : s.resources()) {
-        assertFalse("*".equals(resource), s.owner() + " grants " + s.actions() + " on *");
-        Set<String> named = Template.referencedNames(resource);
-        named.retainAll(known);
-        boolean wildcard = Template.sub(resource).map(t -> t.contains("*")).orElse(false);
-        if (named.isEmpty() || wildcard) {
-          assertFalse(conditionNames.isEmpty(),
-              s.owner() + ": " + resource + " is not one of this stack's resources, and no Condition narrows it to one");
-        }
-      }
-    }
+    return known;
+  }
+
+  static Template.Statement statement(String action, Object resource) {
+    return new Template.Statement("Test", Map.of("Effect", "Allow", "Action", action, "Resource", resource));
+  }
+
+  static Map<String, Object> sub(String template) {
+    return Map.of("Fn::Sub", template);
   }
 
   @Test

@@ -205,14 +205,15 @@ final class Template {
 
   /**
    * What a function may do, action by action, to which resources of this stack (by logical id; a
-   * resource written another way is kept as written).
+   * {@code Fn::Sub} by its template string; a resource written another way is kept as written).
    */
   Map<String, Set<String>> grants(String function) {
     Map<String, Set<String>> grants = new TreeMap<>();
     for (Statement s : grantedTo(function)) {
       for (String action : s.actions()) {
         Set<String> on = grants.computeIfAbsent(action, a -> new TreeSet<>());
-        s.resources().forEach(r -> on.add(ref(r).or(() -> getAtt(r).map(g -> g.get(0))).orElse(String.valueOf(r))));
+        s.resources().forEach(r -> on.add(ref(r).or(() -> getAtt(r).map(g -> g.get(0))).or(() -> sub(r))
+            .orElse(String.valueOf(r))));
       }
     }
     return grants;
