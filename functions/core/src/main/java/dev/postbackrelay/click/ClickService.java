@@ -4,6 +4,7 @@ import dev.postbackrelay.Params;
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.forwarding.UrlTemplate;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,8 +53,8 @@ public final class ClickService {
         .orElseThrow(() -> new RejectedException(Reason.MISSING_CAMPAIGN_ID));
     String affiliateId = params.first("affiliate_id", "ref_id")
         .orElseThrow(() -> new RejectedException(Reason.MISSING_AFFILIATE_ID));
-    Campaign campaign = (dev.postbackrelay.campaign.CampaignRules.isValidId(campaignId) ? campaigns.find(campaignId)
-        : java.util.Optional.<Campaign>empty()).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    Campaign campaign = (CampaignRules.isValidId(campaignId) ? campaigns.find(campaignId) : Optional.<Campaign>empty())
+        .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
     if (!campaign.active()) {
       throw new RejectedException(Reason.CAMPAIGN_PAUSED);
     }

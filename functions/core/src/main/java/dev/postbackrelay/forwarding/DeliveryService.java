@@ -32,6 +32,7 @@ public final class DeliveryService {
   /** How long a claim holds off a second runner: longer than any one call can take. */
   static final Duration CLAIM = Duration.ofSeconds(60);
   static final String SKIPPED = "skipped: ";
+  static final String FORBIDDEN = "forbidden_destination: ";
 
   private final ConversionStore conversions;
   private final ClickStore clicks;
@@ -113,8 +114,6 @@ public final class DeliveryService {
         .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
         .orElseGet(() -> new DeliveryOutcome.Dead("retries_exhausted: " + attempt.error()));
   }
-
-  private static final String FORBIDDEN = "forbidden_destination: ";
 
   private DeliveryAttempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
     Destination resolved;
