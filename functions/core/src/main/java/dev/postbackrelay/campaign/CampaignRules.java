@@ -65,7 +65,7 @@ public final class CampaignRules {
   private static final Map<Destination.Type, java.util.List<String>> REQUIRED_SETTINGS = Map.of(
       Destination.Type.POSTBACK, java.util.List.of(),
       Destination.Type.META_CAPI, java.util.List.of("pixel_id", "access_token"),
-      Destination.Type.GOOGLE_ADS, java.util.List.of("customer_id", "conversion_action", "developer_token", "access_token"),
+      Destination.Type.GOOGLE_ADS, java.util.List.of("customer_id", "conversion_action", "developer_token"),
       Destination.Type.TIKTOK, java.util.List.of("pixel_code", "access_token"));
 
   private static void validateDestinations(Campaign c, OutboundGuard guard) {
@@ -83,6 +83,13 @@ public final class CampaignRules {
       for (String setting : REQUIRED_SETTINGS.get(d.type())) {
         String value = d.settings().get(setting);
         require(value != null && !value.isBlank(), where + ".settings." + setting + " is required for this type.");
+      }
+      if (d.type() == Destination.Type.GOOGLE_ADS) {
+        boolean refreshable = java.util.stream.Stream.of("client_id", "client_secret", "refresh_token")
+            .allMatch(k -> d.settings().get(k) != null && !d.settings().get(k).isBlank());
+        require(refreshable || d.settings().get("access_token") != null,
+            where + ".settings needs client_id, client_secret and refresh_token (recommended: access tokens expire"
+                + " within the hour), or an access_token.");
       }
       if (d.url() != null) {
         guard.checkShape(d.url());

@@ -42,18 +42,21 @@ public final class DeliveryService {
   private final OutboundGuard guard;
   private final RetrySchedule schedule;
   private final SecretResolver secrets;
+  private final AccessTokens tokens;
   private final Clock clock;
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, Clock clock) {
-    this(conversions, clicks, campaigns, builders, sender, guard, schedule, SecretResolver.literal(), clock);
+    this(conversions, clicks, campaigns, builders, sender, guard, schedule, SecretResolver.literal(),
+        AccessTokens.none(), clock);
   }
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
-      RetrySchedule schedule, SecretResolver secrets, Clock clock) {
+      RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, Clock clock) {
     this.secrets = secrets;
+    this.tokens = tokens;
     this.conversions = conversions;
     this.clicks = clicks;
     this.campaigns = campaigns;
@@ -123,6 +126,17 @@ public final class DeliveryService {
       // recorded and retried on the schedule: the secret may be created or readable later
       return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "secret_unavailable");
     }
+    if (needsAccessToken(resolved)) {
+      try {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(resolved.settings());
+        settings.put("access_token", tokens.accessToken(resolved));
+        resolved = new Destination(resolved.id(), resolved.type(), resolved.affiliateId(), resolved.url(),
+            resolved.method(), resolved.format(), resolved.urlEncode(), resolved.events(), resolved.statuses(),
+            resolved.fireOn(), resolved.signingSecret(), settings);
+      } catch (RuntimeException e) {
+        return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "token_unavailable");
+      }
+    }
     DeliveryPlan plan = builders.apply(destination.type())
         .plan(resolved, conversion, click, d.idempotencyKey(), now);
     if (plan instanceof DeliveryPlan.Skip skip) {
@@ -150,6 +164,12 @@ public final class DeliveryService {
       error = error + " (Location: " + response.location() + ")";
     }
     return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(), error);
+  }
+
+  /** A Google Ads destination configured with a refresh token rather than an access token. */
+  private static boolean needsAccessToken(Destination d) {
+    return d.type() == Destination.Type.GOOGLE_ADS && !d.settings().containsKey("access_token")
+        && d.settings().containsKey("refresh_token");
   }
 
   /** The destination with its secret references resolved (signing secret and settings). */

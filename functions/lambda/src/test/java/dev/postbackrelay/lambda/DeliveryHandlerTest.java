@@ -215,6 +215,31 @@ public class DeliveryHandlerTest {
         attempt.error());
   }
 
+  @Test
+  void googleAds_withARefreshToken_getsAnAccessTokenOnce_andUsesIt() throws Exception {
+    Partner google = partner();
+    google.respondWithBody("{\"access_token\":\"fresh-token\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+    Map<String, String> settings = Map.of("customer_id", "1234567890", "conversion_action", "987",
+        "developer_token", "dev-token", "client_id", "client-1", "client_secret", "shh", "refresh_token", "1//refresh",
+        "token_url", google.url("/token"));
+    List<Delivery> first = conversionFor(Map.of(), List.of(platform("google", Destination.Type.GOOGLE_ADS,
+        google.url("/google"), settings)));
+    assertEquals(0, run(first.get(0)).path("batchItemFailures").size());
+    List<Delivery> second = conversionFor(Map.of(), List.of(platform("google", Destination.Type.GOOGLE_ADS,
+        google.url("/google"), settings)));
+    assertEquals(0, run(second.get(0)).path("batchItemFailures").size());
+
+    List<Partner.Received> tokenCalls = google.received().stream()
+        .filter(r -> r.uri().getPath().equals("/token")).toList();
+    assertEquals(1, tokenCalls.size(), "the token is cached until shortly before it expires");
+    assertTrue(tokenCalls.get(0).body().contains("grant_type=refresh_token")
+        && tokenCalls.get(0).body().contains("refresh_token=1%2F%2Frefresh"), tokenCalls.get(0).body());
+    List<Partner.Received> uploads = google.received().stream()
+        .filter(r -> r.uri().getPath().endsWith(":uploadClickConversions")).toList();
+    assertEquals(2, uploads.size());
+    uploads.forEach(u -> assertEquals("Bearer fresh-token", u.headers().get("authorization")));
+  }
+
   private Partner partner() throws Exception {
     Partner p = new Partner();
     partners.add(p);

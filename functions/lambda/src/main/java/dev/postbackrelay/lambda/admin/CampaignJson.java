@@ -36,7 +36,8 @@ public final class CampaignJson {
   private static final Set<String> DESTINATION_FIELDS = Set.of("id", "type", "affiliate_id", "url", "method", "format",
       "url_encode", "events", "statuses", "fire_on", "signing_secret", "settings");
   /** Destination settings that are secrets: masked in views. */
-  static final Set<String> SECRET_SETTINGS = Set.of("access_token", "developer_token");
+  static final Set<String> SECRET_SETTINGS = Set.of("access_token", "developer_token", "client_secret",
+      "refresh_token");
   private static final Set<String> AFFILIATE_FIELDS = Set.of("postback_url", "method", "events", "statuses");
 
   private CampaignJson() {}

@@ -11,7 +11,11 @@ public final class PinnedPostbackSender implements PostbackSender {
   private final PinnedHttpClient client;
 
   public PinnedPostbackSender(Duration connectTimeout, Duration readTimeout) {
-    this.client = new PinnedHttpClient(connectTimeout, readTimeout);
+    this(new PinnedHttpClient(connectTimeout, readTimeout));
+  }
+
+  public PinnedPostbackSender(PinnedHttpClient client) {
+    this.client = client;
   }
 
   @Override

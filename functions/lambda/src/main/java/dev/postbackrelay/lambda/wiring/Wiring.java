@@ -17,6 +17,8 @@ import dev.postbackrelay.forwarding.builders.RequestBuilders;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.config.RelayConfig;
 import dev.postbackrelay.lambda.forwarding.DeliveryRunner;
+import dev.postbackrelay.lambda.forwarding.GoogleOAuthAccessTokens;
+import dev.postbackrelay.lambda.forwarding.PinnedHttpClient;
 import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
 import dev.postbackrelay.lambda.forwarding.SecretsManagerSecretResolver;
 import dev.postbackrelay.lambda.metrics.Metrics;
@@ -165,13 +167,15 @@ public class Wiring {
   @Singleton
   DeliveryRunner deliveryRunner(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       OutboundGuard guard, SqsDeliveryQueue queue, Metrics metrics, RelayConfig config, Clock clock) {
-    PostbackSender sender = new PinnedPostbackSender(config.outbound().connectTimeout(), config.outbound().readTimeout());
+    PinnedHttpClient http = new PinnedHttpClient(config.outbound().connectTimeout(), config.outbound().readTimeout());
+    PostbackSender sender = new PinnedPostbackSender(http);
     SecretResolver secrets = config.delivery().secretsPrefix()
         .<SecretResolver>map(prefix -> new SecretsManagerSecretResolver(
             SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), prefix, clock))
         .orElse(SecretResolver.literal());
     DeliveryService service = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType, sender,
-        guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets, clock);
+        guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets,
+        new GoogleOAuthAccessTokens(http, guard, clock), clock);
     return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());
   }
 }
