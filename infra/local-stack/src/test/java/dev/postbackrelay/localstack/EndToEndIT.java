@@ -2,32 +2,23 @@ package dev.postbackrelay.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,21 +42,14 @@ class EndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static final List<String> OUTPUT = new CopyOnWriteArrayList<>();
   private static final ConcurrentLinkedQueue<URI> PARTNER_REQUESTS = new ConcurrentLinkedQueue<>();
 
-  private static Process stack;
+  private static RunningStack stack;
   private static HttpServer partner;
   private static String base;
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path repo = Path.of(System.getProperty("localstack.repo-root", "../..")).toAbsolutePath().normalize();
-    assumeTrue(Files.isRegularFile(repo.resolve("functions/lambda/target/function.zip")),
-        "needs functions/lambda/target/function.zip (mvn -DskipTests package)");
-    Path jar = repo.resolve("infra/local-stack/target/local-stack.jar");
-    assumeTrue(Files.isRegularFile(jar), "needs " + jar);
-
     partner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     partner.createContext("/", exchange -> {
       PARTNER_REQUESTS.add(exchange.getRequestURI());
@@ -74,32 +58,8 @@ class EndToEndIT {
     });
     partner.start();
 
-    int port = freePort();
-    base = "http://127.0.0.1:" + port;
-    ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", jar.toString())
-        .directory(repo.toFile()).redirectErrorStream(true);
-    builder.environment().put("PORT", Integer.toString(port));
-    builder.environment().put("ADMIN_TOKEN", ADMIN_TOKEN);
-    builder.environment().put("LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2");
-    stack = builder.start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          OUTPUT.add(line);
-          System.out.println("[stack] " + line);
-          if (line.startsWith("LOCAL STACK READY ")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException ignored) {
-        // the stack is gone
-      }
-      ready.completeExceptionally(new IllegalStateException("the stack exited before READY"));
-    }, "stack-output");
-    reader.setDaemon(true);
-    reader.start();
-    ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    stack = RunningStack.start(ADMIN_TOKEN, Map.of("LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2"), READY_TIMEOUT);
+    base = stack.baseUrl();
 
     HttpResponse<String> put = send("PUT", "/admin/campaigns/c1", """
         {"landing_url":"https://example.com/lp?cid={click_id}&s1={sub1}","postback_token":"%s",
@@ -111,9 +71,8 @@ class EndToEndIT {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null && stack.isAlive()) {
-      stack.destroyForcibly();
-      stack.descendants().forEach(ProcessHandle::destroyForcibly);
+    if (stack != null) {
+      stack.close();
     }
     if (partner != null) {
       partner.stop(0);
@@ -174,10 +133,11 @@ class EndToEndIT {
   @Test
   @Order(5)
   void sigterm_stopsTheStack_andLeavesNoChildProcess() throws Exception {
-    List<ProcessHandle> children = stack.descendants().toList();
+    Process process = stack.process();
+    List<ProcessHandle> children = process.descendants().toList();
     assertTrue(children.size() >= 2, "local-aws and the function runtimes run as children: " + children);
-    stack.destroy();
-    assertTrue(stack.waitFor(30, TimeUnit.SECONDS), "the stack stops on SIGTERM");
+    process.destroy();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack stops on SIGTERM");
     for (ProcessHandle child : children) {
       child.onExit().get(10, TimeUnit.SECONDS);
       assertTrue(!child.isAlive(), "child " + child.pid() + " is gone");
@@ -225,16 +185,6 @@ class EndToEndIT {
       Thread.sleep(100);
     }
     assertTrue(PARTNER_REQUESTS.size() >= count, "the affiliate received " + PARTNER_REQUESTS.size()
-        + " request(s) within " + timeout + "; stack output:\n" + String.join("\n", OUTPUT));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String javaExecutable() {
-    return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        + " request(s) within " + timeout + "; stack output:\n" + stack.output());
   }
 }

@@ -84,6 +84,11 @@ final class RunningStack implements AutoCloseable {
     return stack;
   }
 
+  /** The stack's own process (tests of its shutdown). */
+  Process process() {
+    return process;
+  }
+
   String baseUrl() {
     return baseUrl;
   }
