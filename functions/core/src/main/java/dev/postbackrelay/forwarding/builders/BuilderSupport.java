@@ -2,6 +2,7 @@ package dev.postbackrelay.forwarding.builders;
 
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.OutboundRequest;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -187,5 +188,20 @@ final class BuilderSupport {
   static String conversionEventId(Conversion conversion) {
     return java.util.UUID.nameUUIDFromBytes((conversion.clickId() + "|" + conversion.event() + "|" + conversion.txid())
         .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /**
+   * The ad platforms' common request: POST {@code body} as JSON to {@code url} with the platform's
+   * authentication {@code headers}; a URL that is not a valid http(s) URL skips the delivery.
+   */
+  static DeliveryPlan postJson(Destination d, String url, Json.Obj body, Map<String, String> headers,
+      String idempotencyKey, Instant now) {
+    URI uri;
+    try {
+      uri = httpUrl(url);
+    } catch (InvalidUrlException e) {
+      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+    }
+    return new DeliveryPlan.Send(request(d, "POST", uri, JSON, body.toUtf8(), headers, idempotencyKey, now));
   }
 }

@@ -6,7 +6,6 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.RequestBuilder;
 import dev.postbackrelay.forwarding.UrlTemplate;
-import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -89,21 +88,15 @@ public final class GoogleAdsConversionsBuilder implements RequestBuilder {
     row.putIfPresent("orderId", conversion.txid());
     Json.Obj body = Json.object().put("conversions", Json.array(row)).put("partialFailure", true);
 
-    URI url;
-    try {
-      url = BuilderSupport.httpUrl(BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/customers/"
-          + UrlTemplate.encode(customerId) + ":uploadClickConversions");
-    } catch (BuilderSupport.InvalidUrlException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
-    }
+    String url = BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/customers/"
+        + UrlTemplate.encode(customerId) + ":uploadClickConversions";
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Bearer " + BuilderSupport.setting(destination, "access_token"));
     headers.put("developer-token", BuilderSupport.setting(destination, "developer_token"));
     if (login != null) {
       headers.put("login-customer-id", customerId(login));
     }
-    return new DeliveryPlan.Send(BuilderSupport.request(destination, "POST", url, BuilderSupport.JSON, body.toUtf8(),
-        headers, idempotencyKey, now));
+    return BuilderSupport.postJson(destination, url, body, headers, idempotencyKey, now);
   }
 
   private static String customerId(String configured) {

@@ -6,7 +6,6 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.RequestBuilder;
 import dev.postbackrelay.forwarding.UrlTemplate;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -79,17 +78,11 @@ public final class MetaConversionsApiBuilder implements RequestBuilder {
     Json.Obj body = Json.object().put("data", Json.array(event))
         .putIfPresent("test_event_code", BuilderSupport.setting(destination, "test_event_code"));
 
-    URI url;
-    try {
-      url = BuilderSupport.httpUrl(BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/"
-          + UrlTemplate.encode(BuilderSupport.setting(destination, "pixel_id")) + "/events");
-    } catch (BuilderSupport.InvalidUrlException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
-    }
+    String url = BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/"
+        + UrlTemplate.encode(BuilderSupport.setting(destination, "pixel_id")) + "/events";
     Map<String, String> headers = Map.of("Authorization",
         "Bearer " + BuilderSupport.setting(destination, "access_token"));
-    return new DeliveryPlan.Send(BuilderSupport.request(destination, "POST", url, BuilderSupport.JSON, body.toUtf8(),
-        headers, idempotencyKey, now));
+    return BuilderSupport.postJson(destination, url, body, headers, idempotencyKey, now);
   }
 
   static String eventName(Destination destination, String event) {

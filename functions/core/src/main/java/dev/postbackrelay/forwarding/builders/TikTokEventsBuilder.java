@@ -5,7 +5,6 @@ import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.RequestBuilder;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -64,15 +63,9 @@ public final class TikTokEventsBuilder implements RequestBuilder {
         .put("data", Json.array(event))
         .putIfPresent("test_event_code", BuilderSupport.setting(destination, "test_event_code"));
 
-    URI url;
-    try {
-      url = BuilderSupport.httpUrl(BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/event/track/");
-    } catch (BuilderSupport.InvalidUrlException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
-    }
     Map<String, String> headers = Map.of("Access-Token", BuilderSupport.setting(destination, "access_token"));
-    return new DeliveryPlan.Send(BuilderSupport.request(destination, "POST", url, BuilderSupport.JSON, body.toUtf8(),
-        headers, idempotencyKey, now));
+    return BuilderSupport.postJson(destination, BuilderSupport.endpoint(destination, DEFAULT_ENDPOINT) + "/event/track/",
+        body, headers, idempotencyKey, now);
   }
 
   static String eventName(Destination destination, String event) {
