@@ -221,7 +221,7 @@ public final class AttributionService {
   public static Map<String, String> subs(Map<String, String> extra) {
     Map<String, String> subs = new LinkedHashMap<>();
     extra.forEach((k, v) -> {
-      if (k.matches("sub([1-9]|10)")) {
+      if (Click.isSubId(k)) {
         subs.put(k, v);
       }
     });

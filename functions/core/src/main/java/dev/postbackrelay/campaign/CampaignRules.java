@@ -15,17 +15,19 @@ import java.util.Map;
 public final class CampaignRules {
 
   static final String ID_PATTERN = "[A-Za-z0-9_.-]{1,64}";
+  /** Checked on every click and postback: compiled once. */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(ID_PATTERN);
 
   private CampaignRules() {}
 
   /** Whether {@code id} could name a campaign (or affiliate); anything else is unknown without a read. */
   public static boolean isValidId(String id) {
-    return id != null && id.matches(ID_PATTERN);
+    return id != null && ID.matcher(id).matches();
   }
 
   /** @throws RejectedException with {@link Reason#INVALID_CAMPAIGN} or {@link Reason#FORBIDDEN_DESTINATION} */
   public static void validate(Campaign c, OutboundGuard guard) {
-    require(c.id() != null && c.id().matches(ID_PATTERN), "campaign_id must be 1-64 letters, digits, '.', '_' or '-'.");
+    require(isValidId(c.id()), "campaign_id must be 1-64 letters, digits, '.', '_' or '-'.");
     require(c.landingUrl() != null && !c.landingUrl().isBlank(), "landing_url is required.");
     guard.checkShape(c.landingUrl());
     require(c.attributionWindow().compareTo(Duration.ofDays(1)) >= 0
@@ -52,7 +54,7 @@ public final class CampaignRules {
     }
     require(!c.affiliates().isEmpty(), "affiliates must list at least one affiliate.");
     for (Map.Entry<String, Affiliate> a : c.affiliates().entrySet()) {
-      require(a.getKey().matches(ID_PATTERN), "affiliate ids must be 1-64 letters, digits, '.', '_' or '-'.");
+      require(isValidId(a.getKey()), "affiliate ids must be 1-64 letters, digits, '.', '_' or '-'.");
       require("GET".equals(a.getValue().method()) || "POST".equals(a.getValue().method()),
           "affiliates." + a.getKey() + ".method must be GET or POST.");
       if (a.getValue().postbackUrl() != null) {
@@ -71,7 +73,7 @@ public final class CampaignRules {
   private static void validateDestinations(Campaign c, OutboundGuard guard) {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (Destination d : c.destinations()) {
-      require(d.id() != null && d.id().matches(ID_PATTERN), "every destination needs an id of 1-64 letters, digits, '.', '_' or '-'.");
+      require(isValidId(d.id()), "every destination needs an id of 1-64 letters, digits, '.', '_' or '-'.");
       String where = "destinations[" + d.id() + "]";
       require(ids.add(d.id()), where + ": destination ids must be unique.");
       require(d.affiliateId() == null || c.affiliates().containsKey(d.affiliateId()),

@@ -26,6 +26,13 @@ public record Click(
     String country,
     Instant expiresAt) {
 
+  private static final java.util.regex.Pattern SUB_ID = java.util.regex.Pattern.compile("sub([1-9]|10)");
+
+  /** Whether a parameter name is one of {@code sub1}..{@code sub10}. */
+  public static boolean isSubId(String name) {
+    return SUB_ID.matcher(name).matches();
+  }
+
   public Click {
     subs = subs == null ? Map.of() : Map.copyOf(subs);
     platformIds = platformIds == null ? Map.of() : Map.copyOf(platformIds);

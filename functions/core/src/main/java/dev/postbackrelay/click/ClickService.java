@@ -71,7 +71,7 @@ public final class ClickService {
       if (CONSUMED.contains(name) || value.isEmpty()) {
         continue;
       }
-      if (name.matches("sub([1-9]|10)")) {
+      if (Click.isSubId(name)) {
         subs.put(name, value);
       } else if (PLATFORM_IDS.contains(name)) {
         platformIds.put(name, value);

@@ -51,6 +51,7 @@ public final class PostbackService {
       .map(java.util.Currency::getCurrencyCode).collect(java.util.stream.Collectors.toUnmodifiableSet());
   /** txid and customer_id are keys: capped well inside DynamoDB's 1 KiB sort-key limit. */
   static final int MAX_KEY_CHARS = 128;
+  private static final java.util.regex.Pattern EVENT_NAME = java.util.regex.Pattern.compile("[a-z0-9_.:-]{1,64}");
   private static final int MAX_EXTRA = 40;
   private static final int MAX_VALUE = 512;
 
@@ -167,7 +168,7 @@ public final class PostbackService {
       return "conversion";
     }
     String event = named.get().getValue().toLowerCase(Locale.ROOT);
-    if (!event.matches("[a-z0-9_.:-]{1,64}")) {
+    if (!EVENT_NAME.matcher(event).matches()) {
       throw new RejectedException(Reason.INVALID_PARAMETER,
           "Parameter '" + named.get().getKey() + "' must be 1-64 letters, digits, '_', '.', ':' or '-'.",
           named.get().getKey(), null);
