@@ -107,9 +107,6 @@ public final class ClickService {
   }
 
   private static String truncate(String value) {
-    if (value == null) {
-      return null;
-    }
-    return value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH);
+    return Params.truncate(value, MAX_VALUE_LENGTH);
   }
 }

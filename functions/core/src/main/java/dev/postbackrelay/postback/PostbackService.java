@@ -52,6 +52,9 @@ public final class PostbackService {
   /** txid and customer_id are keys: capped well inside DynamoDB's 1 KiB sort-key limit. */
   static final int MAX_KEY_CHARS = 128;
   private static final java.util.regex.Pattern EVENT_NAME = java.util.regex.Pattern.compile("[a-z0-9_.:-]{1,64}");
+  /** ASCII digits, one optional fraction and a short exponent: what {@link #decimal} parses at all. */
+  private static final java.util.regex.Pattern DECIMAL_TEXT =
+      java.util.regex.Pattern.compile("\\+?[0-9]{1,40}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,3})?|\\+?\\.[0-9]{1,40}");
   private static final int MAX_EXTRA = 40;
   private static final int MAX_VALUE = 512;
 
@@ -216,6 +219,9 @@ public final class PostbackService {
     }
     String raw = named.get().getValue().replace(',', '.');
     try {
+      if (!DECIMAL_TEXT.matcher(raw).matches()) {
+        throw new NumberFormatException(); // BigDecimal also takes non-ASCII digits and 10-digit exponents
+      }
       BigDecimal value = new BigDecimal(raw);
       if (value.signum() < 0 || value.precision() - value.scale() > 15 || value.scale() > 8) {
         throw new NumberFormatException();
@@ -271,6 +277,6 @@ public final class PostbackService {
   }
 
   private static String cap(String value) {
-    return value == null || value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE);
+    return Params.truncate(value, MAX_VALUE);
   }
 }

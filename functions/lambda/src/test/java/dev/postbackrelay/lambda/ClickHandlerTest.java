@@ -108,6 +108,35 @@ public class ClickHandlerTest {
     assertEquals("missing_affiliate_id", Events.body(response).path("error").asText());
   }
 
+  @Test
+  void controlCharacterOrBlankName_is400InvalidParameterAndNothingIsStored() {
+    for (String bad : new String[] {"%01=x", "%20%09=x", "a%00b=x", "%7F=x"}) {
+      ObjectNode event = Events.load("click.json");
+      event.put("rawQueryString", "campaign_id=summer-sale&affiliate_id=aff-42&" + bad);
+      long before = trackedItems();
+
+      JsonNode response = Events.invoke(event);
+
+      assertEquals(400, response.path("statusCode").asInt(), bad + " -> " + response);
+      assertEquals("invalid_parameter", Events.body(response).path("error").asText());
+      assertEquals(before, trackedItems());
+    }
+  }
+
+  @Test
+  void kelvinSign_isNotFoldedIntoAnAsciiName() {
+    ObjectNode event = Events.load("click.json");
+    event.put("rawQueryString", "campaign_id=summer-sale&affiliate_id=aff-42&format=json&%E2%84%AAey=v&SUB1=s");
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(200, response.path("statusCode").asInt(), response.toString());
+    Click click = clicks.find(Events.body(response).path("click_id").asText()).orElseThrow();
+    assertEquals("v", click.extra().get("\u212Aey"), click.extra().toString());
+    assertFalse(click.extra().containsKey("key"));
+    assertEquals("s", click.subs().get("sub1"), "ASCII letters still fold");
+  }
+
   private static long trackedItems() {
     try (var dynamo = LocalAwsResource.aws().dynamo()) {
       return dynamo.scan(b -> b.tableName("TrackingTable").select("COUNT")).count();

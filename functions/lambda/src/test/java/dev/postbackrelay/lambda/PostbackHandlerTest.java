@@ -142,6 +142,86 @@ public class PostbackHandlerTest {
     assertRejected("click_id=" + clickId + "&token=" + TOKEN + "&amount=12abc", 400, "invalid_amount");
   }
 
+  @Test
+  void controlCharacterOrBlankName_is400InvalidParameterAndNothingIsQueued() {
+    for (String bad : new String[] {"%01=x", "%20=x", "a%0Ab=x"}) {
+      assertRejected("click_id=" + clickId + "&token=" + TOKEN + "&" + bad, 400, "invalid_parameter");
+    }
+    assertRejectedJson("{\"click_id\":\"" + clickId + "\",\"token\":\"" + TOKEN + "\",\"\\u0001\":\"x\"}", 400,
+        "invalid_parameter");
+  }
+
+  @Test
+  void kelvinSign_doesNotFoldIntoTheTokenAlias() {
+    // U+212A KELVIN SIGN lower-cases to 'k' under Unicode rules: "\u212Aey" must not become "key"
+    assertRejected("click_id=" + clickId + "&%E2%84%AAey=" + TOKEN, 403, "bad_token");
+  }
+
+  @Test
+  void duplicateNames_firstWinsInQueryFormAndJsonAlike() {
+    Events.invoke(Events.http("GET", "GET /postback", "/postback",
+        "click_id=" + clickId + "&token=" + TOKEN + "&txid=first&TXID=second"));
+    assertEquals("first", onlyQueued().txid());
+
+    ObjectNode form = Events.load("postback-post-form.json");
+    Events.withBase64Body(form, "click_id=" + clickId + "&token=" + TOKEN + "&txid=first&txid=second");
+    Events.invoke(form);
+    assertEquals("first", onlyQueued().txid());
+
+    JsonNode json = Events.invoke(jsonPostback("{\"click_id\":\"" + clickId + "\",\"token\":\"" + TOKEN
+        + "\",\"txid\":\"first\",\"Txid\":\"second\",\"txid\":\"third\"}"));
+    assertEquals(200, json.path("statusCode").asInt(), json.toString());
+    assertEquals("first", onlyQueued().txid());
+  }
+
+  @Test
+  void trailingGarbageAfterTheJsonBody_is400() {
+    assertRejectedJson("{\"click_id\":\"" + clickId + "\",\"token\":\"" + TOKEN + "\"} x", 400, "invalid_parameter");
+    assertRejectedJson("{\"click_id\":\"" + clickId + "\",\"token\":\"" + TOKEN + "\"}{}", 400, "invalid_parameter");
+  }
+
+  @Test
+  void everyNumberFormInAJsonBody_isAnsweredWithoutA5xx() {
+    String head = "{\"click_id\":\"" + clickId + "\",\"token\":\"" + TOKEN + "\",";
+    for (String field : new String[] {"\"a\":1e2147483648", "\"a\":-1e-2147483649", "\"a\":[1e2147483648]",
+        "\"amount\":1e2147483648", "\"payout\":1E-2147483648", "\"amount\":1e400", "\"payout\":0.000000001",
+        "\"amount\":123456789012345678901234567890", "\"a\":" + "[".repeat(3000) + "]".repeat(3000),
+        "\"amount\":NaN", "\"amount\":\"Infinity\"", "\"payout\":\"\u0661\u0662\""}) {
+      JsonNode response = Events.invoke(jsonPostback(head + field + "}"));
+      int status = response.path("statusCode").asInt();
+      assertTrue(status < 500, field + " -> " + response);
+      if (status != 200) {
+        assertEquals(400, status, field + " -> " + response);
+        assertTrue(Events.body(response).path("message").asText().length() > 10);
+      }
+      drainQueue();
+    }
+    JsonNode huge = Events.invoke(jsonPostback(head + "\"amount\":1e2147483648}"));
+    assertEquals("invalid_amount", Events.body(huge).path("error").asText(), huge.toString());
+    JsonNode tiny = Events.invoke(jsonPostback(head + "\"payout\":0.000000001}"));
+    assertEquals("invalid_amount", Events.body(tiny).path("error").asText(), tiny.toString());
+    JsonNode digits = Events.invoke(jsonPostback(head + "\"payout\":\"\u0661\u0662\"}"));
+    assertEquals("invalid_amount", Events.body(digits).path("error").asText(), "only ASCII digits: " + digits);
+    JsonNode plain = Events.invoke(jsonPostback(head + "\"amount\":50.00,\"a\":1e2147483648}"));
+    assertEquals(200, plain.path("statusCode").asInt(), plain.toString());
+    Postback queued = onlyQueued();
+    assertEquals("1e2147483648", queued.extra().get("a"), "a number outside the amount fields is kept as written");
+  }
+
+  private static ObjectNode jsonPostback(String body) {
+    ObjectNode event = Events.load("postback-post-json.json");
+    event.put("body", body);
+    return event;
+  }
+
+  private JsonNode assertRejectedJson(String body, int status, String reason) {
+    JsonNode response = Events.invoke(jsonPostback(body));
+    assertEquals(status, response.path("statusCode").asInt(), body + " -> " + response);
+    assertEquals(reason, Events.body(response).path("error").asText());
+    assertTrue(queued().isEmpty(), "nothing is queued for a rejected postback");
+    return response;
+  }
+
   private JsonNode assertRejected(String query, int status, String reason) {
     JsonNode response = Events.invoke(Events.http("GET", "GET /postback", "/postback", query));
     assertEquals(status, response.path("statusCode").asInt(), response.toString());

@@ -1,12 +1,14 @@
 package dev.postbackrelay.lambda.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.postbackrelay.Params;
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +22,8 @@ public final class HttpRequests {
 
   /** Bodies above this are refused: no postback or campaign is anywhere near it. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
-  /** Decimals kept as written ({@code 50.00} stays {@code 50.00}), as the signing guide promises. */
-  private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .build();
+  /** Strict JSON (no comments, NaN or single quotes), with Jackson's default nesting and length limits. */
+  private static final JsonFactory JSON = new JsonFactory();
 
   private HttpRequests() {}
 
@@ -52,12 +51,18 @@ public final class HttpRequests {
     return headers == null ? null : headers.get(name);
   }
 
-  /** The query string's parameters, in order, from the raw query string (exactly what was sent). */
+  /**
+   * The query string's parameters, in order, from the raw query string (exactly what was sent),
+   * after {@link Params}'s name rules: every route reads its query through here.
+   */
   public static List<Map.Entry<String, String>> query(APIGatewayV2HTTPEvent event) {
-    return formDecode(event.getRawQueryString());
+    return Params.of(formDecode(event.getRawQueryString())).pairs();
   }
 
-  /** Query parameters followed by the body's (form or flat JSON object); the query wins on clashes. */
+  /**
+   * Query parameters followed by the body's (form or flat JSON object), judged by {@link Params}:
+   * a repeated name keeps its first value, so the query wins on clashes.
+   */
   public static Params queryAndBody(APIGatewayV2HTTPEvent event) {
     List<Map.Entry<String, String>> pairs = new ArrayList<>(query(event));
     String body = body(event);
@@ -126,23 +131,39 @@ public final class HttpRequests {
     }
   }
 
-  private static List<Map.Entry<String, String>> jsonObject(String body) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
+  /**
+   * The members of a JSON object body, in order, repeats kept (so {@link Params} applies the same
+   * first-wins rule as to a query string). Read as tokens, never converted: a number is its text as
+   * written ({@code 50.00} stays {@code 50.00}, {@code 1e2147483648} stays text for the field's own
+   * check), a nested object or array is its JSON text as sent, {@code null} is as if absent. Anything
+   * after the object, and nesting or numbers beyond the parser's limits, are refused.
+   */
+  static List<Map.Entry<String, String>> jsonObject(String body) {
+    List<Map.Entry<String, String>> pairs = new ArrayList<>();
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new RejectedException(Reason.INVALID_PARAMETER, "The JSON body must be an object of name/value pairs.");
+      }
+      for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          int from = (int) parser.currentTokenLocation().getCharOffset();
+          parser.skipChildren();
+          pairs.add(Map.entry(name, body.substring(from, (int) parser.currentLocation().getCharOffset())));
+        } else if (value != JsonToken.VALUE_NULL) {
+          pairs.add(Map.entry(name, parser.getText()));
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new RejectedException(Reason.INVALID_PARAMETER, "The JSON body has text after its closing '}'.");
+      }
+    } catch (StreamConstraintsException e) {
+      throw new RejectedException(Reason.INVALID_PARAMETER,
+          "The JSON body nests too deeply or holds a number or string that is too long.");
+    } catch (IOException e) {
       throw new RejectedException(Reason.INVALID_PARAMETER, "The body is not valid JSON.");
     }
-    if (node == null || !node.isObject()) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "The JSON body must be an object of name/value pairs.");
-    }
-    List<Map.Entry<String, String>> pairs = new ArrayList<>();
-    node.fields().forEachRemaining(e -> {
-      JsonNode v = e.getValue();
-      if (!v.isNull()) {
-        pairs.add(Map.entry(e.getKey(), v.isValueNode() ? v.asText() : v.toString()));
-      }
-    });
     return pairs;
   }
 }

@@ -14,10 +14,13 @@ import java.util.Map;
 /**
  * The wire form of a {@link Postback}: the conversion queue's message body and the postback log's
  * stored record. Snake-case names, decimals as strings (no binary floating point), times as ISO-8601.
+ * Written as ASCII (every other character escaped), so a body is always within the characters SQS
+ * accepts and any text the edge accepted reads back unchanged.
  */
 public final class PostbackJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private PostbackJson() {}
 
