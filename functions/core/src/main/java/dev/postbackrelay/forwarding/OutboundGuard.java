@@ -15,9 +15,14 @@ import java.util.Locale;
  *
  * <p>Only http and https; never loopback, private (RFC 1918), carrier-grade NAT, link-local
  * (which holds the cloud metadata address 169.254.169.254), unique-local IPv6, multicast,
- * unspecified or IPv4-mapped or NAT64 forms of those. {@code allowLoopback} exists for the local
- * stack, whose tests stand in for partners on 127.0.0.1; nothing deployed sets it. A deployment may
- * name explicit exceptions as CIDR blocks.
+ * unspecified or IPv4-mapped or NAT64 forms of those. An IPv6 address that embeds an IPv4 address
+ * is judged by the IPv4 address it embeds: IPv4-mapped {@code ::ffff:0:0/96}, IPv4-compatible
+ * {@code ::/96}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16} (bits 16-47) and Teredo
+ * {@code 2001::/32} (both its server, bits 32-63, and its client, the last 32 bits XOR
+ * {@code 0xffffffff}, must be allowed). {@code allowLoopback} exists for the local stack, whose
+ * tests stand in for partners on 127.0.0.1; nothing deployed sets it. A deployment may name
+ * explicit exceptions as CIDR blocks, and may restrict the ports a URL may use (its explicit port,
+ * or 80 for http and 443 for https); by default any port is allowed.
  */
 public final class OutboundGuard {
 
@@ -30,6 +35,7 @@ public final class OutboundGuard {
   private final boolean allowLoopback;
   private final java.util.List<dev.postbackrelay.postback.Cidr> exceptions;
   private final Resolver resolver;
+  private final java.util.SortedSet<Integer> allowedPorts;
 
   public OutboundGuard(boolean allowLoopback) {
     this(allowLoopback, InetAddress::getAllByName);
@@ -44,6 +50,21 @@ public final class OutboundGuard {
    *     partner reached over a VPC peering, say); empty by default
    */
   public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, Resolver resolver) {
+    this(allowLoopback, exceptions, java.util.List.of(), resolver);
+  }
+
+  /**
+   * @param allowedPorts the only ports a URL may use (its explicit port, else the scheme's: 80 for
+   *     http, 443 for https); empty allows any port
+   */
+  public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, java.util.Collection<Integer> allowedPorts,
+      Resolver resolver) {
+    for (int port : allowedPorts) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("an allowed outbound port must be 1-65535, not " + port);
+      }
+    }
+    this.allowedPorts = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(allowedPorts));
     this.allowLoopback = allowLoopback;
     this.exceptions = exceptions.stream().map(dev.postbackrelay.postback.Cidr::parse).toList();
     for (var block : this.exceptions) {
@@ -60,6 +81,12 @@ public final class OutboundGuard {
     return new OutboundGuard(allowLoopback, exceptions, InetAddress::getAllByName);
   }
 
+  /** The deployed guard: its exceptions and allowed ports (empty: any port), resolving with the system's DNS. */
+  public static OutboundGuard withExceptions(boolean allowLoopback, java.util.List<String> exceptions,
+      java.util.Collection<Integer> allowedPorts) {
+    return new OutboundGuard(allowLoopback, exceptions, allowedPorts, InetAddress::getAllByName);
+  }
+
   /** Checks the shape of a URL template or URL without resolving it (for admin input). */
   public URI checkShape(String url) {
     URI uri;
@@ -74,6 +101,12 @@ public final class OutboundGuard {
     }
     if (uri.getHost() == null || uri.getUserInfo() != null) {
       throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "The URL needs a host and must not carry credentials.");
+    }
+    int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+    if (!allowedPorts.isEmpty() && !allowedPorts.contains(port)) {
+      throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "Port " + port + " is not allowed: this deployment"
+          + " sends only to ports " + allowedPorts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+          + " (RELAY_OUTBOUND_ALLOWED_PORTS).");
     }
     String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
     if (host.matches("[0-9.]+") || host.contains(":")) {
@@ -133,6 +166,16 @@ public final class OutboundGuard {
           return false;
         }
       }
+      if (isCompatibleV4(b)) { // ::/96 IPv4-compatible (deprecated): judge the IPv4 address inside
+        return isAllowed(v4(b[12], b[13], b[14], b[15]));
+      }
+      if ((b[0] & 0xff) == 0x20 && b[1] == 0x02) { // 2002::/16 6to4: bits 16-47 are the IPv4 address
+        return isAllowed(v4(b[2], b[3], b[4], b[5]));
+      }
+      if ((b[0] & 0xff) == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) { // 2001::/32 Teredo
+        return isAllowed(v4(b[4], b[5], b[6], b[7]))
+            && isAllowed(v4((byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]));
+      }
       if ((b[0] & 0xfe) == 0xfc) {
         return false; // fc00::/7 unique local
       }
@@ -178,6 +221,24 @@ public final class OutboundGuard {
       }
     }
     return true;
+  }
+
+  /** {@code ::a.b.c.d}, except {@code ::} and {@code ::1}, which are judged as themselves. */
+  private static boolean isCompatibleV4(byte[] b) {
+    for (int i = 0; i < 12; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1));
+  }
+
+  private static InetAddress v4(byte a, byte b, byte c, byte d) {
+    try {
+      return InetAddress.getByAddress(new byte[] {a, b, c, d});
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException(impossible);
+    }
   }
 
   private static boolean isMappedV4(byte[] b) {

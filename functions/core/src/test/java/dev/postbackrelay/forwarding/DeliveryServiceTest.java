@@ -275,6 +275,25 @@ class DeliveryServiceTest {
   }
 
   @Test
+  void portOutsideTheDeploymentsAllowedPorts_isDead_withTheReasonRecorded_andNeverCalled() {
+    campaignWithPostbackUrl("ports", "https://" + CoreFixture.PARTNER_HOST + ":8443/pb?c={click_id}");
+    Delivery d = convertOne("ports", "event", "sale");
+    DeliveryService restricted = new DeliveryService(core.conversions, core.clicks, core.campaigns,
+        dev.postbackrelay.forwarding.builders.RequestBuilders::forType, core.sender,
+        new OutboundGuard(false, List.of(), List.of(80, 443), host -> new java.net.InetAddress[] {
+            java.net.InetAddress.getByName(CoreFixture.PARTNER_ADDRESS)}),
+        CoreFixture.RETRIES, core.clock);
+
+    DeliveryOutcome outcome = restricted.deliver(d);
+
+    String reason = assertInstanceOf(DeliveryOutcome.Dead.class, outcome).reason();
+    assertTrue(reason.startsWith("forbidden_destination: ") && reason.contains("8443") && reason.contains("80, 443"),
+        reason);
+    assertEquals(List.of(), core.sender.calls());
+    assertEquals(reason, attempts(d).get(0).error());
+  }
+
+  @Test
   void redirectToAPrivateAddress_isNotFollowed_isRecordedWithItsLocation_andRetried() {
     Delivery d = convertOne("c1", "event", "sale");
     core.sender.thenRespond(redirect(302, "http://10.0.0.5/admin"));

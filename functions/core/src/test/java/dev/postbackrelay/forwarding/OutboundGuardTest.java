@@ -173,4 +173,44 @@ class OutboundGuardTest {
     assertFalse(new OutboundGuard(false).isAllowed(ip("64:ff9b::a9fe:a9fe")), "169.254.169.254 via NAT64");
     assertFalse(new OutboundGuard(false).isAllowed(ip("64:ff9b::a00:1")), "10.0.0.1 via NAT64");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "::a00:1", "::7f00:1", "::a9fe:a9fe", "::c0a8:101",                  // IPv4-compatible ::/96
+      "2002:a00:1::1", "2002:7f00:1::", "2002:a9fe:a9fe::", "2002:ac10:1::5",  // 6to4 2002::/16
+      "2001:0:4136:e378:8000:63bf:f5ff:fffe",                               // Teredo, client 10.0.0.1
+      "2001:0:4136:e378:8000:63bf:5601:5601",                               // Teredo, client 169.254.169.254
+      "2001:0:4136:e378:8000:63bf:80ff:fffe",                               // Teredo, client 127.0.0.1
+      "2001:0:a00:1:8000:63bf:34ff:8ef5"})                                  // Teredo, server 10.0.0.1
+  void ipv6FormsThatEmbedAnInternalIpv4Address_areRefused(String literal) throws UnknownHostException {
+    assertFalse(new OutboundGuard(false).isAllowed(ip(literal)), literal);
+    assertForbidden(() -> new OutboundGuard(false).checkShape("http://[" + literal + "]/pb"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2002:cb00:710a::1", "2001:0:4136:e378:8000:63bf:34ff:8ef5", "::cb00:710a"})
+  void ipv6FormsThatEmbedAPublicIpv4Address_areJudgedByIt(String literal) throws UnknownHostException {
+    assertTrue(new OutboundGuard(false).isAllowed(ip(literal)), literal + " embeds 203.0.113.10");
+  }
+
+  @Test
+  void restrictedPorts_refuseEveryOtherPort_withTheAllowedOnesNamed() {
+    OutboundGuard guard = new OutboundGuard(false, List.of(), List.of(80, 443), host -> new InetAddress[] {ip("203.0.113.10")});
+    assertEquals("203.0.113.10", guard.checkAndResolve(URI.create("https://partner.example/pb")).getHostAddress());
+    guard.checkAndResolve(URI.create("http://partner.example:80/pb"));
+    guard.checkAndResolve(URI.create("https://partner.example:443/pb"));
+    for (String url : new String[] {"http://partner.example:8080/pb", "https://partner.example:8443/pb",
+        "https://partner.example:22/"}) {
+      RejectedException e = assertThrows(RejectedException.class, () -> guard.checkAndResolve(URI.create(url)), url);
+      assertEquals(Reason.FORBIDDEN_DESTINATION, e.reason());
+      assertTrue(e.getMessage().contains("80, 443"), e.getMessage());
+    }
+  }
+
+  @Test
+  void byDefault_anyPortIsAllowed() {
+    OutboundGuard guard = new OutboundGuard(false, host -> new InetAddress[] {ip("203.0.113.10")});
+    guard.checkAndResolve(URI.create("http://partner.example:8080/pb"));
+    guard.checkAndResolve(URI.create("https://partner.example:65535/pb"));
+  }
 }

@@ -38,7 +38,8 @@ class CodeReferencesTest {
   static final Map<String, Set<String>> ONLY_WHERE_USED = Map.of(
       "RELAY_DELIVERY_SECRETS_PREFIX", Set.of("delivery"),
       "RELAY_DELIVERY_RETRY_SCHEDULE", Set.of("delivery"),
-      "RELAY_OUTBOUND_ALLOWED_CIDRS", Set.of("delivery", "admin"));
+      "RELAY_OUTBOUND_ALLOWED_CIDRS", Set.of("delivery", "admin"),
+      "RELAY_OUTBOUND_ALLOWED_PORTS", Set.of("delivery", "admin"));
 
   final Template template = Template.get();
 

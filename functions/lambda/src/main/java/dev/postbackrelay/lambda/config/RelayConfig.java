@@ -66,6 +66,9 @@ public interface RelayConfig {
 
     /** Internal CIDR blocks a deployment explicitly allows as destinations (e.g. a peered partner). */
     Optional<java.util.List<String>> allowedCidrs();
+
+    /** The only ports destinations may use (e.g. {@code 80,443}); unset allows any port. */
+    Optional<java.util.List<Integer>> allowedPorts();
   }
 
   /** Outbound delivery. */
