@@ -45,6 +45,8 @@ public enum Reason {
   IP_NOT_ALLOWED(403, "The request comes from an IP address that is not on the campaign's allowlist."),
   /** The HMAC signature is missing, wrong or outside the replay window. */
   BAD_SIGNATURE(403, "The signature is missing, does not match, or its timestamp is outside the allowed window."),
+  /** A signed postback whose signature was already accepted: a captured request sent again. */
+  REPLAYED_SIGNATURE(409, "This signed postback was already received: each signature is accepted once; sign a new request (new ts) to send another."),
   /** {@code amount}, {@code payout} or {@code conversion_rate} is not a non-negative decimal. */
   INVALID_AMOUNT(400, "amount, payout and conversion_rate must be non-negative decimal numbers."),
   /** The currency is not a three-letter ISO 4217 code. */

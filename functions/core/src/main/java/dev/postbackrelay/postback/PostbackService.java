@@ -28,6 +28,15 @@ import java.util.Set;
  *
  * <p>The click is read here only when the postback does not name its campaign, to know which
  * campaign's credentials apply.
+ *
+ * <p>A signed postback (its campaign has a signing secret) may not repeat a parameter name: its
+ * string to sign is sorted, so {@code a=1&a=2} and {@code a=2&a=1} carry the same signature but,
+ * first value winning, mean different things. Once every other check has passed, and right before
+ * the enqueue, its signature is claimed in the {@link SignatureReplayStore} until its {@code ts}
+ * plus {@link PostbackSignature#WINDOW} (the last moment the signature could still be fresh); a
+ * signature already claimed is refused as {@link Reason#REPLAYED_SIGNATURE}. If the enqueue fails
+ * the claim is released, so the sender can retry the very same request. Unsigned postbacks never
+ * touch the replay store.
  */
 public final class PostbackService {
 
@@ -63,15 +72,18 @@ public final class PostbackService {
   private final dev.postbackrelay.attribution.ConversionStore conversions;
   private final ClickIds clickIds;
   private final ConversionQueue queue;
+  private final SignatureReplayStore replays;
   private final PostbackIds postbackIds;
   private final Clock clock;
 
   /**
    * @param conversions read only when a postback without {@code campaign_id} names a click that has
    *     expired from the store: its conversions still say which campaign it belonged to
+   * @param replays written once per signed postback, never for unsigned ones
    */
   public PostbackService(CampaignStore campaigns, ClickStore clicks, dev.postbackrelay.attribution.ConversionStore conversions,
-      ClickIds clickIds, ConversionQueue queue, PostbackIds postbackIds, Clock clock) {
+      ClickIds clickIds, ConversionQueue queue, SignatureReplayStore replays, PostbackIds postbackIds, Clock clock) {
+    this.replays = replays;
     this.campaigns = campaigns;
     this.clicks = clicks;
     this.conversions = conversions;
@@ -134,8 +146,44 @@ public final class PostbackService {
         customerId,
         p.first("new_customer").map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
         extra(p));
-    queue.send(postback);
+    String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
+    if (replayKey != null && !replays.claim(replayKey, signatureExpiry(p), now)) {
+      throw new RejectedException(Reason.REPLAYED_SIGNATURE);
+    }
+    try {
+      queue.send(postback);
+    } catch (RuntimeException e) {
+      if (replayKey != null) {
+        try {
+          replays.release(replayKey);
+        } catch (RuntimeException releaseFailed) {
+          e.addSuppressed(releaseFailed); // the sender then re-signs (new ts) to retry
+        }
+      }
+      throw e;
+    }
     return postback;
+  }
+
+  private static boolean isSigned(Campaign campaign) {
+    return campaign.signingSecret() != null && !campaign.signingSecret().isEmpty();
+  }
+
+  /** A SHA-256 of the campaign and the (lower-cased) signature: the replay record's key. */
+  private static String replayKey(Campaign campaign, Params p) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] hash = sha.digest((campaign.id() + "\n" + p.first("sig").orElseThrow().toLowerCase(Locale.ROOT))
+          .getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** When a verified signature stops being fresh: its ts plus the window. */
+  private static Instant signatureExpiry(Params p) {
+    return Instant.ofEpochSecond(Long.parseLong(p.first("ts").orElseThrow())).plus(PostbackSignature.WINDOW);
   }
 
   private Campaign campaign(String id) {
@@ -205,7 +253,12 @@ public final class PostbackService {
         throw new RejectedException(Reason.BAD_TOKEN);
       }
     }
-    if (campaign.signingSecret() != null && !campaign.signingSecret().isEmpty()) {
+    if (isSigned(campaign)) {
+      if (!in.params().repeatedNames().isEmpty()) {
+        throw new RejectedException(Reason.INVALID_PARAMETER, "A signed postback may not repeat a parameter name: '"
+            + in.params().repeatedNames().iterator().next() + "' is sent more than once (names compared case-insensitively).",
+            in.params().repeatedNames().iterator().next(), null);
+      }
       PostbackSignature.problem(campaign.signingSecret(), in, clock.instant()).ifPresent(problem -> {
         throw new RejectedException(Reason.BAD_SIGNATURE, problem);
       });

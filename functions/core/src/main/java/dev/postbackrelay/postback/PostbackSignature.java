@@ -21,8 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * to compute it.
  *
  * <p>String to sign: the upper-case method, a line feed, the literal path {@code /postback}, a
- * line feed, then every parameter except {@code sig} (with {@code ts}), as lower-cased name and
- * decoded value, both RFC 3986 percent-encoded, sorted by encoded name then encoded value, joined
+ * line feed, then every parameter except {@code sig} (with {@code ts}), as name (ASCII letters
+ * lower-cased) and decoded value, both RFC 3986 percent-encoded, sorted by encoded name then encoded value, joined
  * as {@code name=value} with {@code &}; a repeated name gives one pair per occurrence. The
  * signature is the hex HMAC-SHA256 under the campaign's signing secret, and {@code ts} (unix
  * seconds) must be within {@link #WINDOW} of now.
@@ -36,8 +36,8 @@ public final class PostbackSignature {
 
   public static String stringToSign(String method, List<Map.Entry<String, String>> pairs) {
     String query = pairs.stream()
-        .filter(p -> !p.getKey().equalsIgnoreCase("sig"))
-        .map(p -> Map.entry(rfc3986(p.getKey().toLowerCase(Locale.ROOT)), rfc3986(p.getValue())))
+        .filter(p -> !asciiLower(p.getKey()).equals("sig"))
+        .map(p -> Map.entry(rfc3986(asciiLower(p.getKey())), rfc3986(p.getValue())))
         .sorted(Comparator.<Map.Entry<String, String>, String>comparing(Map.Entry::getKey)
             .thenComparing(Map.Entry::getValue))
         .map(p -> p.getKey() + "=" + p.getValue())
@@ -89,6 +89,19 @@ public final class PostbackSignature {
   /** Whether the request carries a valid, fresh signature. */
   public static boolean verify(String secret, InboundPostback in, Instant now) {
     return problem(secret, in, now).isEmpty();
+  }
+
+  /**
+   * Only {@code A-Z} lower-cased, as {@link dev.postbackrelay.Params} compares names: with Unicode
+   * rules {@code "\u017Fig"} (long s) would equal {@code sig} and escape the signature.
+   */
+  static String asciiLower(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    return out.toString();
   }
 
   /** RFC 3986 unreserved characters kept, every other UTF-8 byte as upper-case %XX. */

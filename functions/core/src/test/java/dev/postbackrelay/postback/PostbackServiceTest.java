@@ -407,6 +407,67 @@ class PostbackServiceTest {
     }
 
     @Test
+    void signedPostback_replayedInsideTheWindow_isRefusedWithItsOwnReason() {
+      InboundPostback signed = signedPostback(core.clock.instant().getEpochSecond());
+      core.postbackService.accept(signed);
+      core.queue.drain();
+      core.clock.advance(java.time.Duration.ofSeconds(30));
+
+      RejectedException replay = assertThrows(RejectedException.class, () -> core.postbackService.accept(signed));
+      assertEquals("replayed_signature", replay.reason().code(), replay.getMessage());
+      assertEquals(409, replay.reason().httpStatus());
+      assertEquals(List.of(), core.queue.sent(), "a replay is never queued");
+
+      Map<String, String> upper = new LinkedHashMap<>(signed.params().asMap());
+      upper.put("sig", upper.get("sig").toUpperCase(java.util.Locale.ROOT));
+      RejectedException upperCase = assertThrows(RejectedException.class,
+          () -> core.postbackService.accept(new InboundPostback(Params.of(upper), "GET", "/postback", "198.51.100.20")));
+      assertEquals("replayed_signature", upperCase.reason().code(), "the same signature in upper case is the same replay");
+    }
+
+    @Test
+    void signedPostback_withARepeatedName_isRefusedEvenWhenTheSignatureMatches() {
+      long now = core.clock.instant().getEpochSecond();
+      String signedClick = core.click("signed", "a1");
+      List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>(List.of(Map.entry("campaign_id", "signed"),
+          Map.entry("click_id", signedClick), Map.entry("ts", Long.toString(now)),
+          Map.entry("payout", "1"), Map.entry("PAYOUT", "1000")));
+      String sig = PostbackSignature.sign(SIGNING_SECRET, PostbackSignature.stringToSign("GET", pairs));
+      pairs.add(Map.entry("sig", sig));
+      // the sorted string to sign is the same in either order, the first-wins meaning is not
+      RejectedException e = assertRejected(Reason.INVALID_PARAMETER,
+          new InboundPostback(Params.of(pairs), "GET", "/postback", "198.51.100.20"));
+      assertTrue(e.getMessage().contains("payout") && e.getMessage().contains("signed"), e.getMessage());
+    }
+
+    @Test
+    void onlySignedPostbacks_writeAReplayRecord() {
+      acceptC1();
+      assertEquals(0, core.replays.writes(), "an unsigned postback costs no replay write");
+      core.postbackService.accept(signedPostback(core.clock.instant().getEpochSecond()));
+      assertEquals(1, core.replays.writes());
+    }
+
+    @Test
+    void aNameThatOnlyUnicodeFoldsToSig_isSignedLikeAnyOtherParameter() {
+      InboundPostback signed = signedPostback(core.clock.instant().getEpochSecond());
+      List<Map.Entry<String, String>> added = new java.util.ArrayList<>(signed.params().pairs());
+      added.add(Map.entry("\u017Fig", "added-after-signing")); // LATIN SMALL LETTER LONG S: equalsIgnoreCase("sig")
+      assertRejected(Reason.BAD_SIGNATURE, new InboundPostback(Params.of(added), "GET", "/postback", "198.51.100.20"));
+    }
+
+    @Test
+    void signedPostback_whoseEnqueueFailed_canBeSentAgain() {
+      InboundPostback signed = signedPostback(core.clock.instant().getEpochSecond());
+      core.queue.goDown();
+      assertThrows(dev.postbackrelay.QueueUnavailableException.class, () -> core.postbackService.accept(signed));
+      core.queue.comeBack();
+
+      assertEquals("signed", core.postbackService.accept(signed).campaignId(), "the sender's retry is accepted");
+      assertEquals(1, core.queue.sent().size());
+    }
+
+    @Test
     void badSignature_replySaysWhichCheckFailed() {
       long now = core.clock.instant().getEpochSecond();
       String missing = assertRejected(Reason.BAD_SIGNATURE, "campaign_id", "signed", "click_id", core.click("signed", "a1"))

@@ -55,6 +55,7 @@ public final class CoreFixture {
   public final InMemoryCustomerStore customers = new InMemoryCustomerStore();
   public final InMemoryPostbackLog log = new InMemoryPostbackLog();
   public final RecordingConversionQueue queue = new RecordingConversionQueue();
+  public final InMemorySignatureReplayStore replays = new InMemorySignatureReplayStore();
   public final RecordingDeliveryQueue deliveryQueue = new RecordingDeliveryQueue();
   public final ScriptedPostbackSender sender = new ScriptedPostbackSender();
   public final Map<String, List<String>> dns = new ConcurrentHashMap<>();
@@ -63,7 +64,7 @@ public final class CoreFixture {
   public final OutboundGuard guard = new OutboundGuard(false, this::resolve);
   public final ClickService clickService = new ClickService(campaigns, clicks, clickIds, clock);
   public final PostbackService postbackService =
-      new PostbackService(campaigns, clicks, conversions, clickIds, queue, postbackIds, clock);
+      new PostbackService(campaigns, clicks, conversions, clickIds, queue, replays, postbackIds, clock);
   public final AttributionService attribution = new AttributionService(clicks, campaigns, conversions, customers, log,
       deliveryQueue, RateTable.parse(RATES), clock);
   public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType,

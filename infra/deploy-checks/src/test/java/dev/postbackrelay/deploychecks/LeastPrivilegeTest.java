@@ -44,9 +44,12 @@ class LeastPrivilegeTest {
           READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable"),
           "dynamodb:PutItem", Set.of("TrackingTable")),
+      // signed postbacks' replay records: a conditional put, deleted again if the enqueue fails
       "PostbackFunction", Map.of(
           READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "dynamodb:PutItem", Set.of("TrackingTable"),
+          "dynamodb:DeleteItem", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("ConversionQueue")),
       "ConversionConsumerFunction", Map.of(
           READ_SECRET, Set.of("ClickIdKeysSecret"),

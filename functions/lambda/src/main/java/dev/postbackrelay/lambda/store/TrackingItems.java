@@ -10,6 +10,7 @@ package dev.postbackrelay.lambda.store;
  * click#&lt;click_id&gt;          pb#&lt;postback_id&gt;         a postback that named the click (copy of the log entry)
  * postback#&lt;postback_id&gt;    postback                 the postback log entry
  * customer#&lt;campaign&gt;#&lt;id&gt;  binding                  lifetime attribution binding
+ * replay#&lt;sha-256&gt;          replay                   a signed postback's accepted signature
  * </pre>
  * Every item carries {@code expires_at} (epoch seconds), the table's TTL attribute.
  */
@@ -21,6 +22,7 @@ final class TrackingItems {
   static final String CLICK_SK = "click";
   static final String POSTBACK_SK = "postback";
   static final String BINDING_SK = "binding";
+  static final String REPLAY_SK = "replay";
   static final String CONVERSION_PREFIX = "conv#";
   static final String POSTBACK_COPY_PREFIX = "pb#";
 
@@ -66,6 +68,10 @@ final class TrackingItems {
 
   static String postbackPk(String postbackId) {
     return "postback#" + postbackId;
+  }
+
+  static String replayPk(String key) {
+    return "replay#" + key;
   }
 
   static String customerPk(String campaignId, String customerId) {

@@ -29,9 +29,11 @@ import dev.postbackrelay.lambda.store.DynamoClickStore;
 import dev.postbackrelay.lambda.store.DynamoConversionStore;
 import dev.postbackrelay.lambda.store.DynamoCustomerStore;
 import dev.postbackrelay.lambda.store.DynamoPostbackLog;
+import dev.postbackrelay.lambda.store.DynamoSignatureReplayStore;
 import dev.postbackrelay.postback.ConversionQueue;
 import dev.postbackrelay.postback.PostbackIds;
 import dev.postbackrelay.postback.PostbackService;
+import dev.postbackrelay.postback.SignatureReplayStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -107,6 +109,12 @@ public class Wiring {
 
   @Produces
   @Singleton
+  SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
+    return new DynamoSignatureReplayStore(dynamo, config.trackingTable());
+  }
+
+  @Produces
+  @Singleton
   OutboundGuard outboundGuard(RelayConfig config) {
     return OutboundGuard.withExceptions(config.outbound().allowLoopback(),
         config.outbound().allowedCidrs().orElse(java.util.List.of()),
@@ -140,8 +148,8 @@ public class Wiring {
   @Produces
   @Singleton
   PostbackService postbackService(CampaignStore campaigns, ClickStore clicks, ConversionStore conversions, ClickIds ids,
-      ConversionQueue queue, Clock clock) {
-    return new PostbackService(campaigns, clicks, conversions, ids, queue, new PostbackIds(), clock);
+      ConversionQueue queue, SignatureReplayStore replays, Clock clock) {
+    return new PostbackService(campaigns, clicks, conversions, ids, queue, replays, new PostbackIds(), clock);
   }
 
   @Produces

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.Params;
+import dev.postbackrelay.Reason;
+import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.postback.PostbackSignature;
 import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Decision;
 import dev.postbackrelay.attribution.RateTable;
@@ -61,6 +64,7 @@ class RequestCountTest {
   static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   static DynamoDbClient dynamo;
   static SqsClient sqs;
+  static final String SIGNING_SECRET = "count-signing-secret-0123456789";
 
   @BeforeAll
   static void start() {
@@ -93,7 +97,7 @@ class RequestCountTest {
           Map.of("a1", Affiliate.withPostbackUrl(partner.url("/pb?c={click_id}")))));
       var clickService = new ClickService(campaigns, clicks, ids, clock);
       var postbackService = new PostbackService(campaigns, clicks, conversions, ids, new SqsConversionQueue(sqs, queueUrl),
-          new PostbackIds(), clock);
+          new DynamoSignatureReplayStore(dynamo, "TrackingTable"), new PostbackIds(), clock);
       var deliveryQueue = new SqsDeliveryQueue(sqs, aws.queueUrl("DeliveryQueue"), aws.queueUrl("DeliveryDeadLetterQueue"), clock);
       var attribution = new AttributionService(clicks, campaigns, conversions, new DynamoCustomerStore(dynamo, "TrackingTable", clock),
           new DynamoPostbackLog(dynamo, "TrackingTable"), deliveryQueue, RateTable.empty(), clock);
@@ -129,6 +133,30 @@ class RequestCountTest {
       }
       Map<String, Integer> perDeliveries = snapshotAndReset();
 
+      campaigns.put(dev.postbackrelay.testing.CampaignBuilder.campaign("count-signed").signingSecret(SIGNING_SECRET)
+          .affiliate("a1", (String) null).build());
+      campaigns.find("count-signed");
+      List<InboundPostback> signed = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String clickId = clickService.register(new ClickRequest(Params.of(Map.of("campaign_id", "count", "affiliate_id", "a1")),
+            "203.0.113.1", "UA", null, null)).clickId();
+        Map<String, String> params = new java.util.LinkedHashMap<>(Map.of("campaign_id", "count-signed", "click_id", clickId,
+            "txid", "S-" + clickId, "ts", Long.toString(clock.instant().getEpochSecond())));
+        params.put("sig", PostbackSignature.sign(SIGNING_SECRET, PostbackSignature.stringToSign("GET", Params.of(params).pairs())));
+        signed.add(new InboundPostback(Params.of(params), "GET", "/postback", "198.51.100.1"));
+      }
+      snapshotAndReset();
+      signed.forEach(postbackService::accept);
+      Map<String, Integer> perSignedPostback = snapshotAndReset();
+      assertEquals(Reason.REPLAYED_SIGNATURE,
+          org.junit.jupiter.api.Assertions.assertThrows(RejectedException.class, () -> postbackService.accept(signed.get(0))).reason());
+      Map<String, Integer> perReplay = snapshotAndReset();
+      for (var m = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+          !m.isEmpty(); m = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+        m.forEach(msg -> sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(msg.receiptHandle())));
+      }
+      snapshotAndReset();
+
       assertEquals(n, batch.size());
       results.values().forEach(r -> assertEquals(Decision.Outcome.ATTRIBUTED, r.decision().outcome()));
       assertEquals(n, queued.size());
@@ -139,6 +167,9 @@ class RequestCountTest {
 
       assertEquals(Map.of("PutItem", n, "GetItem", 1), perClick, "one write per click, the campaign read once");
       assertEquals(Map.of("SendMessage", n), perPostback, "one SendMessage per postback, campaign cached");
+      assertEquals(Map.of("PutItem", n, "SendMessage", n), perSignedPostback,
+          "a signed postback adds exactly one conditional put, its replay record");
+      assertEquals(Map.of("PutItem", 1), perReplay, "a replay costs its refused conditional put, nothing is queued");
       assertEquals(1, perBatch.get("BatchGetItem"), "the batch's clicks are read together");
       int total = perBatch.values().stream().mapToInt(Integer::intValue).sum();
       assertTrue(total <= 3 * n + 2, "per conversion a conditional put, a log write and one SendMessageBatch;"
