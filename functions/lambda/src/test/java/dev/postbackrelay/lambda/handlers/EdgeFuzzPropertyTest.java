@@ -187,7 +187,7 @@ class EdgeFuzzPropertyTest {
     List<String> bodies = receiveAll();
     assertEquals(1, bodies.size(), sent);
     Postback queued = assertDoesNotThrow(() -> PostbackJson.read(bodies.get(0)), "the queued message reads back");
-    assertEquals(bodies.get(0), PostbackJson.write(queued), "and reads back unchanged");
+    assertEquals(readJson(bodies.get(0)), readJson(PostbackJson.write(queued)), "and reads back unchanged");
     assertEquals(response.getHeaders().get("x-postback-id"), queued.postbackId());
     assertValid(queued);
     assertDoesNotThrow(() -> attribution.attributeAll(List.of(queued)), "the consumer's writes take it: " + sent);
