@@ -84,6 +84,17 @@ public class AdminHandlerTest {
   }
 
   @Test
+  void controlCharacterInAQueryName_is400BeforeAnythingIsReplayed() {
+    ObjectNode event = Events.http("POST", "POST /admin/deliveries/replay", "/admin/deliveries/replay", "max=1&%01=x");
+    ((ObjectNode) event.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(400, response.path("statusCode").asInt(), response.toString());
+    assertEquals("invalid_parameter", Events.body(response).path("error").asText());
+  }
+
+  @Test
   void unknownCampaign_is404() {
     JsonNode response = Events.invoke(admin("GET", "c-none", null, true));
 

@@ -208,6 +208,33 @@ public class PostbackHandlerTest {
     assertEquals("1e2147483648", queued.extra().get("a"), "a number outside the amount fields is kept as written");
   }
 
+  @Test
+  void signedPostback_sentTwice_isAcceptedOnceThenRefusedAsAReplay() {
+    String secret = "signing-secret-0123456789";
+    campaigns.put(dev.postbackrelay.testing.CampaignBuilder.campaign("signed-pb").signingSecret(secret)
+        .affiliate("aff-42", (String) null).build());
+    Instant now = Instant.now();
+    String signedClick = clickIds.issue(now);
+    clicks.put(new Click(signedClick, "signed-pb", "aff-42", now, Map.of(), Map.of(), Map.of(), "203.0.113.10", "UA",
+        null, null, now.plusSeconds(86400)));
+    var params = new java.util.LinkedHashMap<String, String>();
+    params.put("campaign_id", "signed-pb");
+    params.put("click_id", signedClick);
+    params.put("txid", "SIG-1");
+    params.put("ts", Long.toString(now.getEpochSecond()));
+    String sig = dev.postbackrelay.postback.PostbackSignature.sign(secret,
+        dev.postbackrelay.postback.PostbackSignature.stringToSign("GET", dev.postbackrelay.Params.of(params).pairs()));
+    String query = "campaign_id=signed-pb&click_id=" + signedClick + "&txid=SIG-1&ts=" + now.getEpochSecond() + "&sig=" + sig;
+
+    JsonNode first = Events.invoke(Events.http("GET", "GET /postback", "/postback", query));
+    assertEquals(200, first.path("statusCode").asInt(), first.toString());
+    assertEquals("SIG-1", onlyQueued().txid());
+
+    JsonNode replay = assertRejected(query, 409, "replayed_signature");
+    assertTrue(replay.path("message").asText().contains("once"), replay.toString());
+    assertRejected(query + "&TXID=other", 400, "invalid_parameter"); // a repeated name in a signed postback
+  }
+
   private static ObjectNode jsonPostback(String body) {
     ObjectNode event = Events.load("postback-post-json.json");
     event.put("body", body);
