@@ -85,9 +85,17 @@ public record Campaign(
     return postbackToken != null || signingSecret != null || !ipAllowlist.isEmpty();
   }
 
+  /**
+   * What postbacks actually need: {@link PostbackAuth#NONE} when no credential is set, whether the
+   * operator said so or the campaign was stored before a credential was required.
+   */
+  public PostbackAuth effectivePostbackAuth() {
+    return hasPostbackCredential() ? PostbackAuth.REQUIRED : PostbackAuth.NONE;
+  }
+
   /** What every view of this campaign must say (empty when all is well). */
   public List<String> warnings() {
-    return postbackAuth == PostbackAuth.NONE ? List.of(FORGERY_WARNING) : List.of();
+    return effectivePostbackAuth() == PostbackAuth.NONE ? List.of(FORGERY_WARNING) : List.of();
   }
 
   /** This campaign with other secrets (as an operator's masked PUT resolves them), all else equal. */

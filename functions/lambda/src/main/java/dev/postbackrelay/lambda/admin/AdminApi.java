@@ -103,7 +103,7 @@ public class AdminApi {
   private void warnAbout(ObjectNode n, String campaignId) {
     Campaign campaign = campaignId == null ? null : campaigns.find(campaignId).orElse(null);
     if (campaign != null && !campaign.warnings().isEmpty()) {
-      n.put("postback_auth", campaign.postbackAuth().name().toLowerCase(Locale.ROOT));
+      n.put("postback_auth", campaign.effectivePostbackAuth().name().toLowerCase(Locale.ROOT));
       campaign.warnings().forEach(n.putArray("warnings")::add);
     }
   }

@@ -110,7 +110,8 @@ public final class CampaignJson {
     if (c.postbackToken() != null) {
       n.put("postback_token", mask ? MASK : c.postbackToken());
     }
-    n.put("postback_auth", c.postbackAuth().name().toLowerCase(Locale.ROOT));
+    // stored: as declared; shown: what postbacks actually need (none for a campaign stored without credentials)
+    n.put("postback_auth", (mask ? c.effectivePostbackAuth() : c.postbackAuth()).name().toLowerCase(Locale.ROOT));
     n.put("postback_payout", c.postbackPayout().name().toLowerCase(Locale.ROOT));
     n.put("status", c.active() ? "active" : "paused");
     n.put("attribution_window_days", c.attributionWindow().toDays());
