@@ -64,8 +64,8 @@ public final class CampaignRules {
         throw new RejectedException(Reason.INVALID_CAMPAIGN, "ip_allowlist entry '" + cap(block) + "' is not a CIDR block.");
       }
       require(cidr.prefix() >= (cidr.network().length == 4 ? MIN_PREFIX_V4 : MIN_PREFIX_V6),
-          "ip_allowlist entry '" + block + "' is too wide to authenticate a sender (at most /" + MIN_PREFIX_V4
-              + " for IPv4, /" + MIN_PREFIX_V6 + " for IPv6): list the sender's own addresses.");
+          "ip_allowlist entry '" + block + "' is too wide to authenticate a sender (blocks may be no wider than /"
+              + MIN_PREFIX_V4 + " for IPv4 or /" + MIN_PREFIX_V6 + " for IPv6): list the sender's own addresses.");
     }
     require(c.statusMap().size() <= MAX_ENTRIES, "status_map may hold at most " + MAX_ENTRIES + " words.");
     c.statusMap().keySet().forEach(word -> require(!word.isBlank() && word.length() <= 64,

@@ -112,4 +112,35 @@ class CampaignRulesTest {
 
     assertTrue(e.getMessage().contains("token_url") || e.reason() == Reason.FORBIDDEN_DESTINATION, e.getMessage());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0.0.0/0", "10.0.0.0/7", "::/0", "2001::/15"})
+  void ipAllowlistTooWideToAuthenticateASender_isRefused(String block) {
+    RejectedException e = refused(campaign("c1").ipAllowlist(block).affiliate("a1", (String) null).build());
+
+    assertTrue(e.getMessage().contains("too wide"), e.getMessage());
+  }
+
+  @Test
+  void ipAllowlistAlone_isEnoughAuthentication() {
+    assertDoesNotThrow(() -> CampaignRules.validate(
+        campaign("c1").ipAllowlist("203.0.113.0/24", "2001:db8::/32").affiliate("a1", (String) null).build(), GUARD));
+  }
+
+  @Test
+  void explicitlyUnauthenticatedCampaign_isAccepted_butNotTogetherWithACredential() {
+    assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").affiliate("a1", (String) null).build(), GUARD));
+    RejectedException e = refused(campaign("c1").token(TOKEN).postbackAuth(Campaign.PostbackAuth.NONE)
+        .affiliate("a1", (String) null).build());
+
+    assertTrue(e.getMessage().contains("postback_auth"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1e16", "1234567890123456", "0.000000001", "1e-10000000"})
+  void payoutValueBeyond15DigitsOr8Decimals_isRefused(String value) {
+    RejectedException e = refused(campaign("c1").token(TOKEN).fixedPayout("sale", value).affiliate("a1", (String) null).build());
+
+    assertTrue(e.getMessage().contains("payouts.sale.value"), e.getMessage());
+  }
 }
