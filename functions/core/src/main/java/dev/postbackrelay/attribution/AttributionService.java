@@ -29,7 +29,12 @@ import java.util.stream.Collectors;
  * <p>A new conversion without a status is approved: a postback is the advertiser's confirmation,
  * and networks that hold conversions say so ({@code status=lead}, {@code hold}, {@code pending}).
  *
- * <p>Rules, in order: the click must exist; the postback's campaign must be the click's; a new
+ * <p>A postback's own {@code payout} replaces the campaign's payout rule only where the campaign's
+ * {@code postback_payout} allows (by default: the postback was authenticated); otherwise the rule
+ * applies and the conversion's {@code payoutNote} says why.
+ *
+ * <p>Rules, in order: the click must exist; the postback's campaign must be the click's (a
+ * mismatch is recorded under the postback id only: nothing is written keyed by that click); a new
  * conversion must come within the campaign's window and no sooner than its minimum click age;
  * then a conditional write creates the conversion, or finds the existing one, which makes the
  * postback a duplicate, a repeat sale the campaign refuses, or a status change along the allowed
@@ -196,9 +201,7 @@ public final class AttributionService {
   }
 
   private static Conversion withStatus(Conversion c, ConversionStatus status) {
-    return new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(), c.affiliateId(), status, c.amount(),
-        c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(), c.postbackId(), c.extra(), c.history(),
-        c.deliveries());
+    return c.withStatus(status);
   }
 
   /**
@@ -249,7 +252,12 @@ public final class AttributionService {
     BigDecimal payout;
     String payoutCurrency = campaign.currency();
     Payout rule = campaign.payouts().getOrDefault(p.event(), campaign.payouts().get("*"));
-    if (p.payout() != null) {
+    String payoutNote = p.payout() == null || payoutMayBeSetBy(p, campaign) ? null
+        : "payout_ignored: the postback sent payout " + p.payout().toPlainString() + " but "
+            + (campaign.postbackPayout() == Campaign.PostbackPayout.NEVER
+                ? "the campaign's postback_payout is never" : "it was not authenticated (postback_payout: authenticated)")
+            + "; the campaign's payout rule applies";
+    if (p.payout() != null && payoutNote == null) {
       if (rate.isPresent()) {
         payout = scale(p.payout().multiply(rate.get()));
       } else {
@@ -274,7 +282,20 @@ public final class AttributionService {
     }
     return new Conversion(click.clickId(), p.event(), p.txid(), campaign.id(), click.affiliateId(), status,
         p.amount(), currency, payout, payoutCurrency, p.receivedAt(), p.postbackId(), extra,
-        List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId())), List.of());
+        List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId())), List.of(), payoutNote);
+  }
+
+  /**
+   * Whether a postback's own {@code payout} may replace the campaign's rule: as the campaign's
+   * {@code postback_payout} says; by default only for a postback that proved a credential, since
+   * anyone who saw a click id could otherwise name any payout.
+   */
+  static boolean payoutMayBeSetBy(Postback p, Campaign campaign) {
+    return switch (campaign.postbackPayout()) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case AUTHENTICATED -> p.authenticated();
+    };
   }
 
   private static BigDecimal scale(BigDecimal value) {

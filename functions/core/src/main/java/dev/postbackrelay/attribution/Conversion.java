@@ -14,6 +14,9 @@ import java.util.Map;
  * @param postbackId the postback that created it
  * @param history every status it has had, oldest first, each with the postback that set it
  * @param deliveries every forwarding attempt, oldest first
+ * @param payoutNote why the payout is not what the postback said, when it sent one that the
+ *     campaign's {@code postback_payout} does not let count (e.g. an unauthenticated postback); null
+ *     otherwise
  */
 public record Conversion(
     String clickId,
@@ -30,7 +33,29 @@ public record Conversion(
     String postbackId,
     Map<String, String> extra,
     List<StatusChange> history,
-    List<DeliveryAttempt> deliveries) {
+    List<DeliveryAttempt> deliveries,
+    String payoutNote) {
+
+  /** Without a payout note. */
+  public Conversion(String clickId, String event, String txid, String campaignId, String affiliateId,
+      ConversionStatus status, BigDecimal amount, String currency, BigDecimal payout, String payoutCurrency,
+      Instant createdAt, String postbackId, Map<String, String> extra, List<StatusChange> history,
+      List<DeliveryAttempt> deliveries) {
+    this(clickId, event, txid, campaignId, affiliateId, status, amount, currency, payout, payoutCurrency, createdAt,
+        postbackId, extra, history, deliveries, null);
+  }
+
+  /** This conversion with another status, all else equal. */
+  public Conversion withStatus(ConversionStatus newStatus) {
+    return new Conversion(clickId, event, txid, campaignId, affiliateId, newStatus, amount, currency, payout,
+        payoutCurrency, createdAt, postbackId, extra, history, deliveries, payoutNote);
+  }
+
+  /** This conversion with another status history and delivery list, all else equal. */
+  public Conversion withHistory(List<StatusChange> newHistory, List<DeliveryAttempt> newDeliveries) {
+    return new Conversion(clickId, event, txid, campaignId, affiliateId, status, amount, currency, payout,
+        payoutCurrency, createdAt, postbackId, extra, newHistory, newDeliveries, payoutNote);
+  }
 
   public Conversion {
     extra = extra == null ? Map.of() : Map.copyOf(extra);

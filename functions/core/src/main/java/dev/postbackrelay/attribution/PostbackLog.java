@@ -7,7 +7,9 @@ import java.util.Optional;
  * The "received postbacks" log: every accepted postback with the decision attribution made.
  *
  * <p>Contract: {@link #record} is idempotent per postback id (a re-delivered message overwrites
- * its own entry with the same decision).
+ * its own entry with the same decision). An entry is found by its click only where
+ * {@link PostbackRecord#indexedUnderClick} says so: a campaign-mismatch entry is written under its
+ * postback id alone, never under the other campaign's click.
  */
 public interface PostbackLog {
 
@@ -15,6 +17,6 @@ public interface PostbackLog {
 
   Optional<PostbackRecord> find(String postbackId);
 
-  /** Every recorded postback that named {@code clickId}, oldest first. */
+  /** Every recorded postback that named {@code clickId} and is {@link PostbackRecord#indexedUnderClick indexed under it}, oldest first. */
   List<PostbackRecord> findByClick(String clickId);
 }

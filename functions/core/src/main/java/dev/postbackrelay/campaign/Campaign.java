@@ -21,8 +21,12 @@ import java.util.Optional;
  * @param statusMap network status words mapped to ours, overriding the defaults
  * @param destinations where conversions are relayed besides the affiliates' own postback URLs
  *     (ad platforms, traffic sources, extra postbacks)
- * @param payouts payout rule per event, {@code *} for every other event; an explicit {@code payout}
- *     parameter overrides it
+ * @param payouts payout rule per event, {@code *} for every other event; a postback's own
+ *     {@code payout} overrides it only where {@code postbackPayout} allows
+ * @param postbackAuth {@link PostbackAuth#REQUIRED} (the default): the campaign must name at least
+ *     one credential; {@link PostbackAuth#NONE}: the operator said explicitly that postbacks need
+ *     none, and every view of the campaign warns that its conversions can be forged
+ * @param postbackPayout whose postbacks may set their own payout (default: authenticated ones)
  */
 public record Campaign(
     String id,
@@ -39,9 +43,25 @@ public record Campaign(
     Map<String, ConversionStatus> statusMap,
     Map<String, Payout> payouts,
     Map<String, Affiliate> affiliates,
-    List<Destination> destinations) {
+    List<Destination> destinations,
+    PostbackAuth postbackAuth,
+    PostbackPayout postbackPayout) {
 
   public static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+
+  /** Shown with every view of a campaign whose postbacks need no credential. */
+  public static final String FORGERY_WARNING = "postback_auth is none: anyone who saw a click id (a landing page"
+      + " visitor, a browser extension, a log) can forge conversions for it. Set postback_token, signing_secret or"
+      + " ip_allowlist.";
+
+  /** Whether postbacks must authenticate. */
+  public enum PostbackAuth { REQUIRED, NONE }
+
+  /**
+   * Whose postbacks may replace the campaign's payout rule with their own {@code payout}:
+   * authenticated ones (token matched, signature valid or source IP on the allowlist), any, or none.
+   */
+  public enum PostbackPayout { AUTHENTICATED, ALWAYS, NEVER }
 
   /** The two meanings networks give {@code transaction_id}. */
   public enum TransactionIdMeans { CLICK_ID, ORDER_ID }
@@ -56,11 +76,39 @@ public record Campaign(
     payouts = payouts == null ? Map.of() : Map.copyOf(payouts);
     affiliates = affiliates == null ? Map.of() : Map.copyOf(affiliates);
     destinations = destinations == null ? List.of() : List.copyOf(destinations);
+    postbackAuth = postbackAuth == null ? PostbackAuth.REQUIRED : postbackAuth;
+    postbackPayout = postbackPayout == null ? PostbackPayout.AUTHENTICATED : postbackPayout;
+  }
+
+  /** Whether any postback credential is set: a token, a signing secret or an IP allowlist. */
+  public boolean hasPostbackCredential() {
+    return postbackToken != null || signingSecret != null || !ipAllowlist.isEmpty();
+  }
+
+  /**
+   * What postbacks actually need: {@link PostbackAuth#NONE} when no credential is set, whether the
+   * operator said so or the campaign was stored before a credential was required.
+   */
+  public PostbackAuth effectivePostbackAuth() {
+    return hasPostbackCredential() ? PostbackAuth.REQUIRED : PostbackAuth.NONE;
+  }
+
+  /** What every view of this campaign must say (empty when all is well). */
+  public List<String> warnings() {
+    return effectivePostbackAuth() == PostbackAuth.NONE ? List.of(FORGERY_WARNING) : List.of();
+  }
+
+  /** This campaign with other secrets (as an operator's masked PUT resolves them), all else equal. */
+  public Campaign withSecrets(String token, String secret, List<Destination> withDestinations) {
+    return new Campaign(id, landingUrl, token, active, attributionWindow, minClickAge, currency, allowRepeatSales,
+        transactionIdMeans, ipAllowlist, secret, statusMap, payouts, affiliates, withDestinations, postbackAuth,
+        postbackPayout);
   }
 
   /** A minimal active campaign with defaults everywhere else. */
   public static Campaign simple(String id, String landingUrl, String token, Map<String, Affiliate> affiliates) {
-    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates, null);
+    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates, null,
+        token == null ? PostbackAuth.NONE : PostbackAuth.REQUIRED, null);
   }
 
   public Optional<Affiliate> affiliate(String affiliateId) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * Records clicks and decides where the visitor goes.
  *
  * <p>The visitor is sent only to the campaign's configured landing URL, never to a URL taken from
- * the request. Unknown or paused campaigns and unregistered affiliates are refused before
+ * the request, and always to its host: values fill only its path, query and fragment. Unknown or paused campaigns and unregistered affiliates are refused before
  * anything is stored.
  */
 public final class ClickService {
@@ -82,19 +82,25 @@ public final class ClickService {
 
     Instant now = clock.instant();
     String clickId = ids.issue(now);
-    clicks.put(new Click(clickId, campaignId, affiliateId, now, subs, platformIds, extra,
-        request.ip(), truncate(request.userAgent()), truncate(request.referer()), request.country(),
-        now.plus(campaign.attributionWindow()).plus(RETENTION_MARGIN)));
-
     Map<String, String> values = new LinkedHashMap<>(subs);
     values.put("click_id", clickId);
     values.put("campaign_id", campaignId);
     values.put("affiliate_id", affiliateId);
     String landing = campaign.landingUrl();
-    String url = UrlTemplate.fill(landing, values, LANDING_MACROS);
+    String url;
+    try {
+      // the operator's checks refuse a macro in the landing URL's host; this holds for campaigns stored before them
+      url = UrlTemplate.fillSameOrigin(landing, values, LANDING_MACROS, UrlTemplate::encode);
+    } catch (UrlTemplate.OriginChangedException e) {
+      throw new RejectedException(Reason.INVALID_CAMPAIGN, "This campaign's landing_url has a macro in its host;"
+          + " the visitor is not redirected and nothing was recorded. The operator must fix the campaign.");
+    }
     if (!landing.contains("{click_id}")) {
       url = appendQuery(url, "click_id=" + clickId);
     }
+    clicks.put(new Click(clickId, campaignId, affiliateId, now, subs, platformIds, extra,
+        request.ip(), truncate(request.userAgent()), truncate(request.referer()), request.country(),
+        now.plus(campaign.attributionWindow()).plus(RETENTION_MARGIN)));
     return new ClickResult(clickId, url);
   }
 

@@ -183,9 +183,7 @@ public final class DeliveryService {
 
   /** The conversion as it was when this delivery was decided: the status it announces. */
   private static Conversion announced(Conversion c, Delivery d) {
-    return c.status() == d.status() ? c : new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(),
-        c.affiliateId(), d.status(), c.amount(), c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(),
-        c.postbackId(), c.extra(), c.history(), c.deliveries());
+    return c.status() == d.status() ? c : c.withStatus(d.status());
   }
 
   /** The click, or what the conversion remembers of it once the click itself has expired. */

@@ -4,6 +4,7 @@ import dev.postbackrelay.attribution.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An accepted postback: validated, authenticated, normalised to canonical names, and queued for
@@ -16,6 +17,9 @@ import java.util.Map;
  * @param status the status mapped to ours, or null when the sender sent none
  * @param statusWord the sender's own status word, kept for the log
  * @param extra parameters we have no canonical name for, kept on the conversion
+ * @param authenticatedBy the campaign credentials this postback proved at the edge; empty when the
+ *     campaign asks for none ({@code postback_auth: none}). Whether its own {@code payout} counts
+ *     depends on it (the campaign's {@code postback_payout})
  */
 public record Postback(
     String postbackId,
@@ -34,15 +38,43 @@ public record Postback(
     String statusWord,
     String customerId,
     boolean newCustomer,
-    Map<String, String> extra) {
+    Map<String, String> extra,
+    Set<Authentication> authenticatedBy) {
+
+  /** A credential a postback proved: each counts as authentication on its own. */
+  public enum Authentication {
+    /** The campaign's postback token matched (constant-time comparison). */
+    TOKEN,
+    /** The HMAC signature over the request was valid and fresh. */
+    SIGNATURE,
+    /**
+     * The source address (the TCP peer API Gateway saw, not a header the sender writes) was on the
+     * campaign's IP allowlist.
+     */
+    IP_ALLOWLIST;
+
+    public String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Authentication fromCode(String code) {
+      return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 
   public Postback {
     txid = txid == null ? "" : txid;
     extra = extra == null ? Map.of() : Map.copyOf(extra);
+    authenticatedBy = authenticatedBy == null ? Set.of() : Set.copyOf(authenticatedBy);
+  }
+
+  /** Whether the sender proved any credential of the campaign. */
+  public boolean authenticated() {
+    return !authenticatedBy.isEmpty();
   }
 
   public Postback withClickId(String resolvedClickId) {
     return new Postback(postbackId, receivedAt, sourceIp, resolvedClickId, campaignId, affiliateId, event, txid,
-        amount, payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra);
+        amount, payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra, authenticatedBy);
   }
 }

@@ -125,7 +125,7 @@ public final class PostbackService {
           .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
       campaign = campaign(campaignId);
     }
-    authenticate(campaign, in);
+    Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in);
 
     Instant now = clock.instant();
     Postback postback = new Postback(
@@ -145,7 +145,8 @@ public final class PostbackService {
         p.first(STATUS).orElse(null),
         customerId,
         p.first("new_customer").map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
-        extra(p));
+        extra(p),
+        authenticatedBy);
     String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
     if (replayKey != null && !replays.claim(replayKey, signatureExpiry(p), now)) {
       throw new RejectedException(Reason.REPLAYED_SIGNATURE);
@@ -241,10 +242,15 @@ public final class PostbackService {
     return "";
   }
 
-  private void authenticate(Campaign campaign, InboundPostback in) {
+  /** @return every credential the postback proved (all the campaign has; none when it asks for none) */
+  private Set<Postback.Authentication> authenticate(Campaign campaign, InboundPostback in) {
+    Set<Postback.Authentication> proved = java.util.EnumSet.noneOf(Postback.Authentication.class);
     if (!campaign.ipAllowlist().isEmpty()
         && campaign.ipAllowlist().stream().noneMatch(block -> Cidr.parse(block).contains(in.sourceIp()))) {
       throw new RejectedException(Reason.IP_NOT_ALLOWED);
+    }
+    if (!campaign.ipAllowlist().isEmpty()) {
+      proved.add(Postback.Authentication.IP_ALLOWLIST);
     }
     if (campaign.postbackToken() != null && !campaign.postbackToken().isEmpty()) {
       String sent = in.params().first(TOKEN).orElse("");
@@ -252,6 +258,7 @@ public final class PostbackService {
           campaign.postbackToken().getBytes(StandardCharsets.UTF_8))) {
         throw new RejectedException(Reason.BAD_TOKEN);
       }
+      proved.add(Postback.Authentication.TOKEN);
     }
     if (isSigned(campaign)) {
       if (!in.params().repeatedNames().isEmpty()) {
@@ -262,7 +269,9 @@ public final class PostbackService {
       PostbackSignature.problem(campaign.signingSecret(), in, clock.instant()).ifPresent(problem -> {
         throw new RejectedException(Reason.BAD_SIGNATURE, problem);
       });
+      proved.add(Postback.Authentication.SIGNATURE);
     }
+    return proved;
   }
 
   private static BigDecimal decimal(Params p, String... names) {

@@ -244,6 +244,32 @@ class AttributionServiceTest {
     assertEquals(List.of(), core.conversions.findByClick(click));
   }
 
+  @Test
+  void postbackNamingAnotherCampaign_writesNothingKeyedByTheOtherCampaignsClick() {
+    core.campaigns.put(campaign("own").token("own-campaign-token").affiliate("a1", PARTNER_URL).build());
+    String click = clickAndWait("c1");
+
+    Postback p = core.postback("campaign_id", "own", "token", "own-campaign-token", "click_id", click, "payout", "9999");
+    assertRejected(Reason.CAMPAIGN_MISMATCH, p);
+
+    assertEquals(List.of(), core.conversions.findByClick(click));
+    assertEquals(List.of(), core.log.findByClick(click), "no log copy under the other campaign's click");
+    assertEquals(Reason.CAMPAIGN_MISMATCH, core.log.find(p.postbackId()).orElseThrow().decision().reason(),
+        "the postback's own log entry stays");
+  }
+
+  @Test
+  void unauthenticatedPostback_cannotSetItsOwnPayout_theCampaignRuleApplies() {
+    core.campaigns.put(campaign("open").fixedPayout("sale", "5").affiliate("a1", PARTNER_URL).build());
+    String click = clickAndWait("open");
+
+    assertEquals(Outcome.ATTRIBUTED,
+        core.attribute(core.postback("click_id", click, "event", "sale", "payout", "9999")).decision().outcome());
+
+    Conversion c = onlyConversion(click);
+    assertEquals(0, new BigDecimal("5").compareTo(c.payout()), "payout " + c.payout());
+  }
+
   @Nested
   class RepeatSales {
 
@@ -483,9 +509,35 @@ class AttributionServiceTest {
     }
 
     @Test
-    void explicitPayout_overridesTheRule() {
-      assertMoney("3", convert("c1", "event", "sale", "amount", "100", "payout", "3").payout());
-      assertMoney("3", convert("rep", "event", "sale", "amount", "100", "commission", "3").payout());
+    void explicitPayout_ofAnAuthenticatedPostback_overridesTheRule() {
+      core.campaigns.put(campaign("c1t").token("c1t-token-0").fixedPayout("sale", "7.50").affiliate("a1", PARTNER_URL).build());
+      core.campaigns.put(campaign("rept").token("rept-token-0").repeatSales().percentPayout("sale", "10")
+          .affiliate("a1", PARTNER_URL).build());
+      Conversion fixed = convert("c1t", "token", "c1t-token-0", "event", "sale", "amount", "100", "payout", "3");
+      assertMoney("3", fixed.payout());
+      assertNull(fixed.payoutNote());
+      assertMoney("3", convert("rept", "token", "rept-token-0", "event", "sale", "amount", "100", "commission", "3").payout());
+    }
+
+    @Test
+    void explicitPayout_ofAnUnauthenticatedPostback_isIgnored_andTheConversionSaysSo() {
+      Conversion c = convert("c1", "event", "sale", "amount", "100", "payout", "3");
+      assertMoney("7.50", c.payout());
+      assertTrue(c.payoutNote().startsWith("payout_ignored") && c.payoutNote().contains("not authenticated"), c.payoutNote());
+    }
+
+    @Test
+    void postbackPayoutNever_ignoresEvenAnAuthenticatedPayout_andAlways_takesAnyPayout() {
+      core.campaigns.put(campaign("never").token("never-token").postbackPayout(dev.postbackrelay.campaign.Campaign.PostbackPayout.NEVER)
+          .fixedPayout("sale", "7.50").affiliate("a1", PARTNER_URL).build());
+      core.campaigns.put(campaign("always").postbackPayout(dev.postbackrelay.campaign.Campaign.PostbackPayout.ALWAYS)
+          .fixedPayout("sale", "7.50").affiliate("a1", PARTNER_URL).build());
+      Conversion never = convert("never", "token", "never-token", "event", "sale", "payout", "3");
+      assertMoney("7.50", never.payout());
+      assertTrue(never.payoutNote().contains("never"), never.payoutNote());
+      Conversion always = convert("always", "event", "sale", "payout", "3");
+      assertMoney("3", always.payout());
+      assertNull(always.payoutNote());
     }
 
     @Test
@@ -513,8 +565,8 @@ class AttributionServiceTest {
 
     @Test
     void explicitPayoutInAnotherCurrency_isConverted() {
-      core.campaigns.put(campaign("eur").currency("EUR").affiliate("a1", PARTNER_URL).build());
-      Conversion c = convert("eur", "event", "sale", "payout", "10", "currency", "GBP");
+      core.campaigns.put(campaign("eur").token("eur-token-0").currency("EUR").affiliate("a1", PARTNER_URL).build());
+      Conversion c = convert("eur", "token", "eur-token-0", "event", "sale", "payout", "10", "currency", "GBP");
       assertMoney("11.6456", c.payout()); // 10 GBP * (0.92 / 0.79) EUR per GBP, 4 places
       assertEquals("EUR", c.payoutCurrency());
     }

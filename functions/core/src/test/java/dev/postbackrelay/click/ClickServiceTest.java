@@ -56,6 +56,21 @@ class ClickServiceTest {
   }
 
   @Test
+  void storedLandingUrlWithAMacroInItsHost_neverRedirectsElsewhere_andRecordsNothing() {
+    for (String landing : new String[] {"https://{sub1}/lp", "https://{sub1}.shop.example/lp",
+        "https://shop.example{sub1}/lp", "https://{sub1}@shop.example/lp", "https://shop.example:{sub1}/lp"}) {
+      core.campaigns.put(campaign("legacy").landing(landing).affiliate("a1", (String) null).build());
+      int before = core.clicks.all().size();
+
+      RejectedException e = assertThrows(RejectedException.class,
+          () -> click("campaign_id", "legacy", "affiliate_id", "a1", "sub1", "evil.example"), landing);
+
+      assertEquals(Reason.INVALID_CAMPAIGN, e.reason(), landing);
+      assertEquals(before, core.clicks.all().size(), "no click is recorded for " + landing);
+    }
+  }
+
+  @Test
   void redirect_neverGoesToAUrlFromTheRequest() {
     ClickResult result = click("campaign_id", "plain", "affiliate_id", "a1", "url", "https://evil.example/",
         "landing_url", "https://evil.example/", "redirect", "https://evil.example/", "sub1", "https://evil.example/");

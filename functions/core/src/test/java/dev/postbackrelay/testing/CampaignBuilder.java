@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds test campaigns without spelling out all fifteen components of {@link Campaign}. */
+/**
+ * Builds test campaigns without spelling out every component of {@link Campaign}. A campaign built
+ * without a token, signing secret or IP allowlist says {@code postback_auth: none} explicitly, as an
+ * operator must for it to be valid; tests of what an authenticated postback may do set a token.
+ */
 public final class CampaignBuilder {
 
   private final String id;
@@ -30,6 +34,8 @@ public final class CampaignBuilder {
   private final Map<String, Payout> payouts = new LinkedHashMap<>();
   private final Map<String, Affiliate> affiliates = new LinkedHashMap<>();
   private final List<Destination> destinations = new ArrayList<>();
+  private Campaign.PostbackAuth postbackAuth;
+  private Campaign.PostbackPayout postbackPayout;
 
   private CampaignBuilder(String id) {
     this.id = id;
@@ -121,8 +127,24 @@ public final class CampaignBuilder {
     return this;
   }
 
+  /** Whose postbacks may set their own payout (default: authenticated ones). */
+  public CampaignBuilder postbackPayout(Campaign.PostbackPayout policy) {
+    this.postbackPayout = policy;
+    return this;
+  }
+
+  /** Says {@code postback_auth} explicitly, whatever the credentials (for tests of the rule itself). */
+  public CampaignBuilder postbackAuth(Campaign.PostbackAuth auth) {
+    this.postbackAuth = auth;
+    return this;
+  }
+
   public Campaign build() {
+    Campaign.PostbackAuth auth = postbackAuth != null ? postbackAuth
+        : token == null && signingSecret == null && ipAllowlist.isEmpty() ? Campaign.PostbackAuth.NONE
+        : Campaign.PostbackAuth.REQUIRED;
     return new Campaign(id, landingUrl, token, active, window, minClickAge, currency, repeatSales,
-        transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates, destinations);
+        transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates, destinations, auth,
+        postbackPayout);
   }
 }

@@ -55,6 +55,7 @@ public abstract class CampaignStoreContract {
         .status("trash", ConversionStatus.REJECTED)
         .fixedPayout("lead", "2.50")
         .percentPayout("sale", "12.5")
+        .postbackPayout(Campaign.PostbackPayout.NEVER)
         .affiliate("aff-1", new Affiliate("https://partner.example/pb?cid={click_id}&p={payout}", "POST",
             Set.of("sale", "lead"), Set.of(ConversionStatus.APPROVED, ConversionStatus.CHARGEBACK)))
         .affiliate("aff-2", Affiliate.withPostbackUrl("https://other.example/{click_id}"))
@@ -150,5 +151,7 @@ public abstract class CampaignStoreContract {
     }
     assertEquals(expected.affiliates(), actual.affiliates(), "affiliates");
     assertEquals(expected.destinations(), actual.destinations(), "destinations");
+    assertEquals(expected.postbackAuth(), actual.postbackAuth(), "postbackAuth");
+    assertEquals(expected.postbackPayout(), actual.postbackPayout(), "postbackPayout");
   }
 }

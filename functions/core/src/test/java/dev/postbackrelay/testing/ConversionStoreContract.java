@@ -50,7 +50,8 @@ public abstract class ConversionStoreContract {
     return new Conversion(clickId, event, txid, "camp-1", "aff-1", status, new BigDecimal("120.50"), "EUR",
         new BigDecimal("12.0500"), "USD", T0, postbackId,
         Map.of("customer_id", "cu-1", "sub1", "über & co", "utm_source", "fb"),
-        List.of(new StatusChange(null, status, T0, postbackId)), List.of());
+        List.of(new StatusChange(null, status, T0, postbackId)), List.of(),
+        "payout_ignored: the postback sent payout 9999 but it was not authenticated");
   }
 
   private static StatusChange change(ConversionStatus from, ConversionStatus to, long afterSeconds, String postbackId) {
@@ -350,6 +351,7 @@ public abstract class ConversionStoreContract {
     assertEquals(expected.currency(), actual.currency(), "currency");
     assertSameNumber(expected.payout(), actual.payout(), "payout");
     assertEquals(expected.payoutCurrency(), actual.payoutCurrency(), "payoutCurrency");
+    assertEquals(expected.payoutNote(), actual.payoutNote(), "payoutNote");
     assertEquals(expected.createdAt(), actual.createdAt(), "createdAt");
     assertEquals(expected.postbackId(), actual.postbackId(), "postbackId");
     assertEquals(expected.extra(), actual.extra(), "extra");

@@ -57,9 +57,7 @@ public final class InMemoryConversionStore implements ConversionStore {
       List<StatusChange> history = new ArrayList<>(c.history());
       history.add(change);
       moved.set(true);
-      return new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(), c.affiliateId(), change.to(),
-          c.amount(), c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(), c.postbackId(), c.extra(),
-          history, c.deliveries());
+      return c.withStatus(change.to()).withHistory(history, c.deliveries());
     });
     return moved.get();
   }
@@ -71,9 +69,7 @@ public final class InMemoryConversionStore implements ConversionStore {
     conversions.computeIfPresent(new Id(clickId, key), (id, c) -> {
       List<DeliveryAttempt> deliveries = new ArrayList<>(c.deliveries());
       deliveries.add(attempt);
-      Conversion next = new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(), c.affiliateId(),
-          c.status(), c.amount(), c.currency(), c.payout(), c.payoutCurrency(), c.createdAt(), c.postbackId(),
-          c.extra(), c.history(), deliveries);
+      Conversion next = c.withHistory(c.history(), deliveries);
       updated.set(next);
       return next;
     });

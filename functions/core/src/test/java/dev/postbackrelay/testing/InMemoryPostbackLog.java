@@ -27,7 +27,7 @@ public final class InMemoryPostbackLog implements PostbackLog {
   @Override
   public List<PostbackRecord> findByClick(String clickId) {
     return records.values().stream()
-        .filter(r -> clickId.equals(r.postback().clickId()))
+        .filter(r -> r.indexedUnderClick() && clickId.equals(r.postback().clickId()))
         .sorted(Comparator.comparing(r -> r.postback().postbackId()))
         .toList();
   }

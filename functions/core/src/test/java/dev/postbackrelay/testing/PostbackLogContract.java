@@ -49,12 +49,13 @@ public abstract class PostbackLogContract {
     extra.put("goal_name", "first deposit");
     return new Postback(postbackId, receivedAt, "2001:db8::20", clickId, "camp-1", "aff-1", "deposit", "INV-2025/0042",
         new BigDecimal("50.00"), new BigDecimal("5.5000"), "EUR", new BigDecimal("1.0870000000"),
-        ConversionStatus.APPROVED, "Confirmed", "cust-88213", true, extra);
+        ConversionStatus.APPROVED, "Confirmed", "cust-88213", true, extra,
+        java.util.Set.of(Postback.Authentication.TOKEN, Postback.Authentication.IP_ALLOWLIST));
   }
 
   protected static Postback minimalPostback(String postbackId, String clickId, Instant receivedAt) {
     return new Postback(postbackId, receivedAt, null, clickId, "camp-1", null, "conversion", "", null, null, null,
-        null, null, null, null, false, Map.of());
+        null, null, null, null, false, Map.of(), null);
   }
 
   @Test
@@ -94,6 +95,18 @@ public abstract class PostbackLogContract {
       log.record(entry);
       assertEquals(decision, log.find(entry.postback().postbackId()).orElseThrow().decision());
     }
+  }
+
+  @Test
+  void campaignMismatch_isLoggedUnderItsPostbackId_butNeverUnderTheOtherCampaignsClick() {
+    String click = unique("click");
+    PostbackRecord entry = new PostbackRecord(minimalPostback(IDS.next(T0), click, T0),
+        Decision.rejected(Reason.CAMPAIGN_MISMATCH), T0);
+
+    log.record(entry);
+
+    assertEquals(Decision.rejected(Reason.CAMPAIGN_MISMATCH), log.find(entry.postback().postbackId()).orElseThrow().decision());
+    assertEquals(List.of(), log.findByClick(click), "nothing is written under a click of another campaign");
   }
 
   @Test
@@ -147,7 +160,7 @@ public abstract class PostbackLogContract {
   @Test
   void aPostbackWithoutClick_isFoundById_andUnderNoClick() {
     Postback lifetime = new Postback(IDS.next(T0), T0, "198.51.100.1", null, "camp-1", null, "deposit", "T-9",
-        new BigDecimal("30"), null, "USD", null, null, null, "cust-1", false, Map.of());
+        new BigDecimal("30"), null, "USD", null, null, null, "cust-1", false, Map.of(), null);
     PostbackRecord entry = new PostbackRecord(lifetime, Decision.rejected(Reason.UNKNOWN_CUSTOMER), T0);
 
     log.record(entry);
@@ -167,6 +180,7 @@ public abstract class PostbackLogContract {
     assertEquals(e.event(), a.event(), "event");
     assertEquals(e.txid(), a.txid(), "txid");
     assertSameNumber(e.amount(), a.amount(), "amount");
+    assertEquals(e.authenticatedBy(), a.authenticatedBy(), "authenticatedBy");
     assertSameNumber(e.payout(), a.payout(), "payout");
     assertEquals(e.currency(), a.currency(), "currency");
     assertSameNumber(e.conversionRate(), a.conversionRate(), "conversionRate");

@@ -116,7 +116,7 @@ public class AdminHandlerTest {
     conversions.recordDelivery(clickId, "sale#T1",
         new DeliveryAttempt("affiliate:a1", status, at, 200, 12, null));
     var postback = new Postback("pb-log-1", at, "198.51.100.7", clickId, "c-log", null, "sale",
-        "T1", null, null, null, null, null, null, null, false, Map.of());
+        "T1", null, null, null, null, null, null, null, false, Map.of(), null);
     log.record(new PostbackRecord(postback,
         new Decision(Decision.Outcome.ATTRIBUTED, null,
             clickId + "/sale#T1"), at));

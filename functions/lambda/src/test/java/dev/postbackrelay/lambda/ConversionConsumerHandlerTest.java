@@ -106,7 +106,7 @@ public class ConversionConsumerHandlerTest {
   void unknownClick_isRecordedAsRejected_andQueuesNothing() {
     String unknown = clickIds.issue(Instant.now());
     Postback p = new Postback("pb-unknown-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", unknown, campaignId,
-        null, "sale", "T4", null, null, null, null, null, null, null, false, Map.of());
+        null, "sale", "T4", null, null, null, null, null, null, null, false, Map.of(), null);
 
     JsonNode response = Events.invoke(sqsEvent(p));
 
@@ -129,7 +129,7 @@ public class ConversionConsumerHandlerTest {
   private Postback postback(String postbackId, String txid, ConversionStatus status) {
     return new Postback(postbackId, Instant.now(), "198.51.100.20", clickId, campaignId, null, "sale", txid,
         new BigDecimal("49.90"), new BigDecimal("2.5"), "USD", null, status, status == null ? null : status.code(),
-        null, false, Map.of());
+        null, false, Map.of(), java.util.Set.of(Postback.Authentication.TOKEN));
   }
 
   private static ObjectNode sqsEvent(Postback p) {

@@ -261,7 +261,7 @@ public class DeliveryHandlerTest {
     affiliateUrls.forEach((id, url) -> affiliates.put(id, Affiliate.withPostbackUrl(url)));
     affiliates.putIfAbsent("aff", Affiliate.withPostbackUrl(null));
     campaigns.put(new Campaign(campaignId, "https://shop.example.com/", "token-123456", true, null, null, null, false,
-        null, null, null, null, null, affiliates, destinations));
+        null, null, null, null, null, affiliates, destinations, null, null));
     Instant clickedAt = Instant.now().minusSeconds(600);
     clickId = clickIds.issue(clickedAt);
     clicks.put(new Click(clickId, campaignId, "aff", clickedAt, Map.of("sub1", "s1"),

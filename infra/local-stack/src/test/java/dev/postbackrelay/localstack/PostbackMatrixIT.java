@@ -681,7 +681,9 @@ class PostbackMatrixIT {
     JsonNode decision = awaitDecision(id);
     assertEquals("rejected", decision.path("decision").asText(), decision.toString());
     assertEquals("campaign_mismatch", decision.path("reason").asText(), decision.toString());
-    assertTrue(json(admin("/admin/clicks/" + clickId)).path("conversions").isEmpty());
+    JsonNode story = json(admin("/admin/clicks/" + clickId));
+    assertTrue(story.path("conversions").isEmpty(), story.toString());
+    assertTrue(story.path("postbacks").isEmpty(), "nothing is written under the other campaign's click: " + story);
   }
 
   @Test

@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -24,11 +22,18 @@ import java.util.stream.Stream;
  *
  * <p>Macros ({@link UrlTemplate#POSTBACK_MACROS}) take the values of {@link #macroValues}. With
  * {@code urlEncode} they are filled by {@link UrlTemplate} (RFC 3986, a space as {@code %20});
- * without it they go in raw, except what can never travel raw in a URL: controls (so no CR/LF),
- * space, {@code "<>\^`{|}}, {@code #}, {@code [ ]}, non-ASCII and a {@code %} that does not start
- * an escape are still percent-encoded, so an already-encoded value passes unchanged. The same
- * escaping is applied to the template's own text, so a partner's placeholder that is not one of
- * our macros ({@code {aff_sub}}) is sent as {@code %7Baff_sub%7D}.
+ * without it they go in as raw as is safe: a value can never change the request's shape, so every
+ * character that could end or add a query parameter, path segment or authority part is still
+ * percent-encoded ({@code & = ? # / ; + @ :} and {@code [ ] \}), as is what can never travel raw in
+ * a URL (controls, so no CR/LF, white space, {@code "<>^`{|}}, non-ASCII, and a {@code %} that does
+ * not start an escape); a value that is only {@code .} or {@code ..} has its dots encoded. An
+ * already-encoded value ({@code already%20encoded}) passes unchanged, and so do {@code , ! $ ' ( ) * ~}.
+ * The template's own text is escaped only for what can never travel raw, so a partner's placeholder
+ * that is not one of our macros ({@code {aff_sub}}) is sent as {@code %7Baff_sub%7D}.
+ *
+ * <p>In both modes the filled URL keeps the template's scheme, user info, host and port exactly
+ * ({@link UrlTemplate#fillSameOrigin}); a template with a macro there (stored before the operator's
+ * checks refused one) is skipped with {@code invalid_url}.
  *
  * <p>The request, by {@code method} and {@code format}:
  * <ul>
@@ -50,7 +55,6 @@ import java.util.stream.Stream;
  */
 public final class PostbackRequestBuilder implements RequestBuilder {
 
-  private static final Pattern MACRO = Pattern.compile("\\{([a-z_][a-z0-9_]*)}");
   private static final List<String> JSON_FIELDS = Stream.concat(
       Stream.of("click_id", "campaign_id", "affiliate_id", "event", "status", "amount", "payout", "currency", "txid",
           "external_id"),
@@ -68,9 +72,13 @@ public final class PostbackRequestBuilder implements RequestBuilder {
       return new DeliveryPlan.Skip("unsupported_method");
     }
     Map<String, String> values = macroValues(conversion, click);
-    String filled = destination.urlEncode()
-        ? UrlTemplate.fill(template.strip(), values, UrlTemplate.POSTBACK_MACROS)
-        : fillRaw(template.strip(), values);
+    String filled;
+    try {
+      filled = UrlTemplate.fillSameOrigin(template.strip(), values, UrlTemplate.POSTBACK_MACROS,
+          destination.urlEncode() ? UrlTemplate::encode : PostbackRequestBuilder::rawButShapeSafe);
+    } catch (UrlTemplate.OriginChangedException e) {
+      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+    }
     URI url;
     try {
       url = BuilderSupport.httpUrl(BuilderSupport.escapeUnsafe(filled, ""));
@@ -133,19 +141,12 @@ public final class PostbackRequestBuilder implements RequestBuilder {
     }
   }
 
-  /** {@link UrlTemplate#fill}'s rules (unknown macros kept, known ones without a value empty), raw values. */
-  private static String fillRaw(String template, Map<String, String> values) {
-    Matcher m = MACRO.matcher(template);
-    StringBuilder out = new StringBuilder(template.length() + 64);
-    while (m.find()) {
-      String name = m.group(1);
-      String value = values.get(name);
-      String replacement = value != null ? BuilderSupport.escapeUnsafe(value, "#[]")
-          : UrlTemplate.POSTBACK_MACROS.contains(name) ? "" : m.group();
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-    }
-    m.appendTail(out);
-    return out.toString();
+  /** Characters a raw value may never carry as they are: each could change the request's shape. */
+  static final String SHAPE_CHARACTERS = "&=?#/;+@:[]\\";
+
+  /** A value for {@code url_encode: false}: as raw as possible, never able to change the URL's shape. */
+  static String rawButShapeSafe(String value) {
+    return UrlTemplate.dotSegment(value) ? value.replace(".", "%2E") : BuilderSupport.escapeUnsafe(value, SHAPE_CHARACTERS);
   }
 
   private static DeliveryPlan send(Destination destination, String method, URI url, String contentType, byte[] body,

@@ -93,14 +93,54 @@ class PostbackRequestBuilderTest {
   }
 
   @Test
-  void rawMode_insertsValuesAsTheyAre_butNeverCrLfSpaceOrFragment() {
+  void rawMode_insertsValuesAsTheyAre_butNeverCrLfSpaceFragmentOrAnythingThatChangesTheShape() {
     Click click = click(Map.of("sub1", "a/b&c=d", "sub2", "x y\r\nX-Injected: 1", "sub3", "50%off",
-        "sub4", "already%20encoded", "sub5", "ü#frag"), Map.of());
+        "sub4", "already%20encoded", "sub5", "ü#frag", "sub6", "a,b!(c)*~$'"), Map.of());
 
-    assertEquals("https://tracker.example.com/pb?s1=a/b&c=d&s2=x%20y%0D%0AX-Injected:%201&s3=50%25off"
-            + "&s4=already%20encoded&s5=%C3%BC%23frag&tx=INV-2025/0042",
-        get("https://tracker.example.com/pb?s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}&tx={txid}", false,
+    assertEquals("https://tracker.example.com/pb?s1=a%2Fb%26c%3Dd&s2=x%20y%0D%0AX-Injected%3A%201&s3=50%25off"
+            + "&s4=already%20encoded&s5=%C3%BC%23frag&s6=a,b!(c)*~$'&tx=INV-2025%2F0042",
+        get("https://tracker.example.com/pb?s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}&s6={sub6}&tx={txid}", false,
             conversion(), click).url().toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void valueCannotAddAQueryParameter(boolean urlEncode) {
+    Click click = click(Map.of("sub1", "x&payout=9999"), Map.of());
+
+    OutboundRequest request = get("https://tracker.example.com/pb?s1={sub1}&p={payout}", urlEncode, conversion(), click);
+
+    assertEquals("s1=x%26payout%3D9999&p=12.50", request.url().getRawQuery());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void valueCannotChangeThePath(boolean urlEncode) {
+    for (String value : new String[] {"../../admin?", "..", ".", "a/../../admin;x=1"}) {
+      Click click = click(Map.of("sub1", value), Map.of());
+
+      OutboundRequest request = get("https://tracker.example.com/t/{sub1}/pb?c={click_id}", urlEncode, conversion(), click);
+
+      String path = request.url().getRawPath();
+      assertTrue(path.startsWith("/t/") && path.endsWith("/pb") && path.chars().filter(c -> c == '/').count() == 3,
+          value + " -> " + request.url());
+      assertFalse(path.contains("/../") || path.contains("/./") || path.contains("?") || path.contains(";"),
+          value + " -> " + request.url());
+      assertEquals("c=" + CLICK_ID, request.url().getRawQuery(), value + " -> " + request.url());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void macroInTheAuthority_ofAStoredTemplate_isSkipped_neverSentToAnotherHost(boolean urlEncode) {
+    for (String template : new String[] {"https://{sub1}/pb", "https://{sub1}.tracker.example.com/pb",
+        "https://tracker.example.com{sub1}/pb", "https://u{sub1}@tracker.example.com/pb"}) {
+      Click click = click(Map.of("sub1", "evil.example"), Map.of());
+
+      String reason = skipped(builder.plan(postback(template, "GET", null, urlEncode, null), conversion(), click, KEY, NOW));
+
+      assertTrue(reason.startsWith("invalid_url"), template + " -> " + reason);
+    }
   }
 
   @Test

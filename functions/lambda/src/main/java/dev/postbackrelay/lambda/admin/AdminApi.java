@@ -60,20 +60,30 @@ public class AdminApi {
     return HttpResponses.object().put("replayed", deliveries.replay(max));
   }
 
-  /** Stores a campaign; a secret sent back masked, as a view shows it, keeps its stored value. */
+  /** The largest stored campaign document: far inside DynamoDB's 400 KB item limit. */
+  static final int MAX_STORED_CHARS = 64 * 1024;
+
+  /**
+   * Stores a campaign. A secret sent back masked, as a view shows it, keeps its stored value; for a
+   * destination's secrets only while its type, URL and every endpoint setting ({@code token_url}...)
+   * are unchanged, so that a masked secret can never be walked to another host.
+   */
   public ObjectNode putCampaign(String campaignId, String body) {
     Campaign campaign = CampaignJson.parse(campaignId, body);
     if (body.contains(CampaignJson.MASK)) {
       Campaign stored = campaigns.find(campaignId).orElse(null);
-      campaign = new Campaign(campaign.id(), campaign.landingUrl(),
-          unmask(campaign.postbackToken(), stored == null ? null : stored.postbackToken()), campaign.active(),
-          campaign.attributionWindow(), campaign.minClickAge(), campaign.currency(), campaign.allowRepeatSales(),
-          campaign.transactionIdMeans(), campaign.ipAllowlist(),
-          unmask(campaign.signingSecret(), stored == null ? null : stored.signingSecret()), campaign.statusMap(),
-          campaign.payouts(), campaign.affiliates(), campaign.destinations().stream()
+      Campaign sent = campaign;
+      campaign = sent.withSecrets(
+          unmask(sent.postbackToken(), stored == null ? null : stored.postbackToken(), "postback_token"),
+          unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), "signing_secret"),
+          sent.destinations().stream()
               .map(d -> unmask(d, stored == null ? null : stored.destination(d.id()).orElse(null))).toList());
     }
     CampaignRules.validate(campaign, guard);
+    if (CampaignJson.write(campaign).length() > MAX_STORED_CHARS) {
+      throw new RejectedException(Reason.PAYLOAD_TOO_LARGE, "The campaign is larger than " + MAX_STORED_CHARS / 1024
+          + " KiB once stored: split its affiliates or destinations over several campaigns.");
+    }
     campaigns.put(campaign);
     return CampaignJson.view(campaign);
   }
@@ -83,7 +93,19 @@ public class AdminApi {
   }
 
   public ObjectNode getPostback(String postbackId) {
-    return postbacks.find(postbackId).map(AdminApi::view).orElseThrow(AdminApi::notFound);
+    PostbackRecord record = postbacks.find(postbackId).orElseThrow(AdminApi::notFound);
+    ObjectNode n = view(record);
+    warnAbout(n, record.postback().campaignId());
+    return n;
+  }
+
+  /** Says, on a view that shows a campaign's data, what every view of that campaign must say. */
+  private void warnAbout(ObjectNode n, String campaignId) {
+    Campaign campaign = campaignId == null ? null : campaigns.find(campaignId).orElse(null);
+    if (campaign != null && !campaign.warnings().isEmpty()) {
+      n.put("postback_auth", campaign.effectivePostbackAuth().name().toLowerCase(Locale.ROOT));
+      campaign.warnings().forEach(n.putArray("warnings")::add);
+    }
   }
 
   public ObjectNode getClick(String clickId) {
@@ -100,6 +122,7 @@ public class AdminApi {
     conversions.findByClick(clickId).forEach(conv -> convs.add(view(conv)));
     ArrayNode pbs = n.putArray("postbacks");
     postbacks.findByClick(clickId).forEach(record -> pbs.add(view(record)));
+    warnAbout(n, click.campaignId());
     return n;
   }
 
@@ -109,7 +132,7 @@ public class AdminApi {
         .put("affiliate_id", conv.affiliateId())
         .put("amount", conv.amount() == null ? null : conv.amount().toPlainString()).put("currency", conv.currency())
         .put("payout", conv.payout() == null ? null : conv.payout().toPlainString())
-        .put("payout_currency", conv.payoutCurrency())
+        .put("payout_currency", conv.payoutCurrency()).put("payout_note", conv.payoutNote())
         .put("created_at", conv.createdAt().toString()).put("postback_id", conv.postbackId());
     ArrayNode history = n.putArray("status_history");
     for (StatusChange h : conv.history()) {
@@ -134,20 +157,49 @@ public class AdminApi {
   }
 
   private static Destination unmask(Destination sent, Destination stored) {
+    String where = "destinations[" + sent.id() + "].";
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(sent.settings());
+    boolean masked = CampaignJson.MASK.equals(sent.signingSecret())
+        || settings.values().stream().anyMatch(CampaignJson.MASK::equals);
+    if (masked && stored != null) {
+      String changed = endpointChange(sent, stored);
+      if (changed != null) {
+        String secret = CampaignJson.MASK.equals(sent.signingSecret()) ? "signing_secret"
+            : "settings." + settings.entrySet().stream().filter(e -> CampaignJson.MASK.equals(e.getValue()))
+                .map(java.util.Map.Entry::getKey).sorted().findFirst().orElseThrow();
+        throw new RejectedException(Reason.INVALID_CAMPAIGN, where + secret + " is sent masked but the destination's "
+            + changed + " changed: a stored secret goes only where it went before. Send the secret again.");
+      }
+    }
     settings.replaceAll((k, v) -> CampaignJson.MASK.equals(v)
-        ? unmask(v, stored == null ? null : stored.settings().get(k)) : v);
+        ? unmask(v, stored == null ? null : stored.settings().get(k), where + "settings." + k) : v);
     return new Destination(sent.id(), sent.type(), sent.affiliateId(), sent.url(), sent.method(), sent.format(),
         sent.urlEncode(), sent.events(), sent.statuses(), sent.fireOn(),
-        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret()), settings);
+        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), where + "signing_secret"), settings);
   }
 
-  private static String unmask(String sent, String stored) {
+  /** What of the destination decides where its secrets go and differs from the stored one; null when nothing does. */
+  private static String endpointChange(Destination sent, Destination stored) {
+    if (sent.type() != stored.type()) {
+      return "type";
+    }
+    if (!java.util.Objects.equals(sent.url(), stored.url())) {
+      return "url";
+    }
+    java.util.Set<String> names = new java.util.TreeSet<>(sent.settings().keySet());
+    names.addAll(stored.settings().keySet());
+    return names.stream().filter(CampaignRules::isEndpointSetting)
+        .filter(k -> !java.util.Objects.equals(sent.settings().get(k), stored.settings().get(k)))
+        .findFirst().map(k -> "settings." + k).orElse(null);
+  }
+
+  private static String unmask(String sent, String stored, String field) {
     if (!CampaignJson.MASK.equals(sent)) {
       return sent;
     }
     if (stored == null) {
-      throw new RejectedException(Reason.INVALID_CAMPAIGN, "A masked secret can only stand for one already stored.");
+      throw new RejectedException(Reason.INVALID_CAMPAIGN,
+          field + " is sent masked, but a masked secret can only stand for one already stored: send the secret.");
     }
     return stored;
   }

@@ -32,7 +32,8 @@ public final class CampaignJson {
   public static final String MASK = "********";
   private static final Set<String> FIELDS = Set.of("campaign_id", "landing_url", "postback_token", "status",
       "attribution_window_days", "min_click_age_seconds", "currency", "allow_repeat_sales", "transaction_id_means",
-      "ip_allowlist", "signing_secret", "status_map", "payouts", "affiliates", "destinations");
+      "ip_allowlist", "signing_secret", "status_map", "payouts", "affiliates", "destinations", "postback_auth",
+      "postback_payout", "warnings"); // warnings: output only, ignored on input so a GET can be PUT back
   private static final Set<String> DESTINATION_FIELDS = Set.of("id", "type", "affiliate_id", "url", "method", "format",
       "url_encode", "events", "statuses", "fire_on", "signing_secret", "settings");
   /** Destination settings that are secrets: masked in views. */
@@ -61,13 +62,19 @@ public final class CampaignJson {
     if (!means.equals("order_id") && !means.equals("click_id")) {
       throw invalid("transaction_id_means must be click_id or order_id.");
     }
+    String auth = text(n, "postback_auth", "required");
+    if (!auth.equals("required") && !auth.equals("none")) {
+      throw invalid("postback_auth must be required or none.");
+    }
+    Campaign.PostbackPayout postbackPayout = enumValue(Campaign.PostbackPayout.class,
+        text(n, "postback_payout", "authenticated"), "postback_payout", "authenticated, always or never");
     return new Campaign(
         campaignId,
         text(n, "landing_url", null),
         text(n, "postback_token", null),
         status.equals("active"),
-        Duration.ofDays(integer(n, "attribution_window_days", 30)),
-        Duration.ofSeconds(integer(n, "min_click_age_seconds", 0)),
+        Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)),
+        Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)),
         text(n, "currency", "USD").toUpperCase(Locale.ROOT),
         bool(n, "allow_repeat_sales"),
         means.equals("click_id") ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID,
@@ -76,7 +83,9 @@ public final class CampaignJson {
         statusMap(n.get("status_map")),
         payouts(n.get("payouts")),
         affiliates(n.get("affiliates")),
-        destinations(n.get("destinations")));
+        destinations(n.get("destinations")),
+        auth.equals("none") ? Campaign.PostbackAuth.NONE : Campaign.PostbackAuth.REQUIRED,
+        postbackPayout);
   }
 
   /** The stored form: everything, secrets included. */
@@ -84,9 +93,14 @@ public final class CampaignJson {
     return tree(c, false).toString();
   }
 
-  /** The form shown to operators: secrets masked. */
+  /**
+   * The form shown to operators: secrets masked, and {@code warnings} for what they must know (a
+   * campaign without postback authentication can have its conversions forged).
+   */
   public static ObjectNode view(Campaign c) {
-    return tree(c, true);
+    ObjectNode n = tree(c, true);
+    c.warnings().forEach(n.putArray("warnings")::add);
+    return n;
   }
 
   private static ObjectNode tree(Campaign c, boolean mask) {
@@ -96,6 +110,9 @@ public final class CampaignJson {
     if (c.postbackToken() != null) {
       n.put("postback_token", mask ? MASK : c.postbackToken());
     }
+    // stored: as declared; shown: what postbacks actually need (none for a campaign stored without credentials)
+    n.put("postback_auth", (mask ? c.effectivePostbackAuth() : c.postbackAuth()).name().toLowerCase(Locale.ROOT));
+    n.put("postback_payout", c.postbackPayout().name().toLowerCase(Locale.ROOT));
     n.put("status", c.active() ? "active" : "paused");
     n.put("attribution_window_days", c.attributionWindow().toDays());
     n.put("min_click_age_seconds", c.minClickAge().toSeconds());
@@ -222,11 +239,15 @@ public final class CampaignJson {
       if (!type.equals("fixed") && !type.equals("percent")) {
         throw invalid("payouts." + e.getKey() + ".type must be fixed or percent.");
       }
+      JsonNode raw = e.getValue().path("value");
       BigDecimal value;
       try {
-        value = new BigDecimal(e.getValue().path("value").asText());
+        if (!raw.isTextual() && !raw.isNumber() || raw.asText().length() > 40) {
+          throw new NumberFormatException();
+        }
+        value = new BigDecimal(raw.isBigDecimal() ? raw.decimalValue().toString() : raw.asText());
       } catch (NumberFormatException ex) {
-        throw invalid("payouts." + e.getKey() + ".value must be a number.");
+        throw invalid("payouts." + e.getKey() + ".value must be a decimal number such as 2.50 (a string or a number).");
       }
       out.put(e.getKey().toLowerCase(Locale.ROOT), new Payout(Payout.Type.valueOf(type.toUpperCase(Locale.ROOT)), value));
     });
@@ -276,13 +297,14 @@ public final class CampaignJson {
     return v.asText();
   }
 
-  private static long integer(JsonNode n, String field, long fallback) {
+  /** A whole number within [min, max], checked before any arithmetic on it. */
+  private static long integer(JsonNode n, String field, long fallback, long min, long max) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return fallback;
     }
-    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
-      throw invalid(field + " must be a whole number.");
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw invalid(field + " must be a whole number from " + min + " to " + max + ".");
     }
     return v.asLong();
   }

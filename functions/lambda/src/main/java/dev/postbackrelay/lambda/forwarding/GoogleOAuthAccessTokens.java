@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Google OAuth access tokens from a destination's {@code client_id}, {@code client_secret} and
- * {@code refresh_token} (the refresh-token grant), cached per client and refresh token until a
- * minute before they expire. The token endpoint ({@code token_url}, default Google's) is called
+ * {@code refresh_token} (the refresh-token grant), cached until a minute before they expire under
+ * the destination's id and a SHA-256 of its token URL and every credential, so that a token is never
+ * handed to a destination with other credentials or another token endpoint (and no secret is kept as
+ * a key). The token endpoint ({@code token_url}, default Google's) is called
  * through the same outbound guard and pinned client as every delivery.
  */
 public final class GoogleOAuthAccessTokens implements AccessTokens {
@@ -44,13 +46,14 @@ public final class GoogleOAuthAccessTokens implements AccessTokens {
   @Override
   public String accessToken(Destination destination) {
     Map<String, String> s = destination.settings();
-    String key = s.get("client_id") + "|" + s.get("refresh_token").hashCode();
+    String tokenUrl = s.getOrDefault("token_url", DEFAULT_TOKEN_URL);
+    String key = cacheKey(destination.id(), tokenUrl, s.get("client_id"), s.get("client_secret"), s.get("refresh_token"));
     Instant now = clock.instant();
     Token cached = cache.get(key);
     if (cached != null && now.isBefore(cached.refreshAfter())) {
       return cached.value();
     }
-    URI url = URI.create(s.getOrDefault("token_url", DEFAULT_TOKEN_URL));
+    URI url = URI.create(tokenUrl);
     InetAddress address = guard.checkAndResolve(url);
     String form = "grant_type=refresh_token&client_id=" + UrlTemplate.encode(s.get("client_id"))
         + "&client_secret=" + UrlTemplate.encode(s.get("client_secret"))
@@ -72,6 +75,21 @@ public final class GoogleOAuthAccessTokens implements AccessTokens {
       return token;
     } catch (java.io.IOException e) {
       throw new IllegalStateException("token endpoint answered something else than JSON", e);
+    }
+  }
+
+  /** The destination id, then SHA-256 over each part, length-prefixed so no two part lists collide. */
+  static String cacheKey(String destinationId, String... parts) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
+        sha.update(java.nio.ByteBuffer.allocate(4).putInt(part == null ? -1 : bytes.length).array());
+        sha.update(bytes);
+      }
+      return destinationId + "|" + java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
 
 /**
  * The wire form of a {@link Postback}: the conversion queue's message body and the postback log's
- * stored record. Snake-case names, decimals as strings (no binary floating point), times as ISO-8601.
+ * stored record. Snake-case names, decimals as strings (no binary floating point), times as ISO-8601;
+ * {@code authenticated_by} lists the credentials the postback proved at the edge ({@code token},
+ * {@code signature}, {@code ip_allowlist}), which attribution needs to decide whether its payout counts.
  * Written as ASCII (every other character escaped), so a body is always within the characters SQS
  * accepts and any text the edge accepted reads back unchanged.
  */
@@ -52,6 +54,8 @@ public final class PostbackJson {
     n.put("new_customer", p.newCustomer());
     ObjectNode extra = n.putObject("extra");
     p.extra().forEach(extra::put);
+    var authenticatedBy = n.putArray("authenticated_by");
+    p.authenticatedBy().stream().map(Postback.Authentication::code).sorted().forEach(authenticatedBy::add);
     return n;
   }
 
@@ -83,7 +87,15 @@ public final class PostbackJson {
         text(n, "status_word"),
         text(n, "customer_id"),
         n.path("new_customer").asBoolean(false),
-        extra);
+        extra,
+        authenticatedBy(n));
+  }
+
+  /** Absent (a message queued before the field existed): unauthenticated, the safe reading. */
+  private static java.util.Set<Postback.Authentication> authenticatedBy(JsonNode n) {
+    java.util.Set<Postback.Authentication> out = java.util.EnumSet.noneOf(Postback.Authentication.class);
+    n.path("authenticated_by").forEach(v -> out.add(Postback.Authentication.fromCode(v.asText())));
+    return out;
   }
 
   private static String text(JsonNode n, String field) {

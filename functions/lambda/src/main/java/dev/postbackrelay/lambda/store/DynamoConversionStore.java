@@ -58,6 +58,7 @@ public final class DynamoConversionStore implements ConversionStore {
     putIfPresent(item, CURRENCY, c.currency());
     putIfPresent(item, PAYOUT, c.payout());
     putIfPresent(item, PAYOUT_CURRENCY, c.payoutCurrency());
+    putIfPresent(item, PAYOUT_NOTE, c.payoutNote());
     item.put(CREATED_AT, n(c.createdAt().toEpochMilli()));
     item.put(POSTBACK_ID, s(c.postbackId()));
     item.put(EXTRA, Attr.stringMap(c.extra()));
@@ -176,6 +177,6 @@ public final class DynamoConversionStore implements ConversionStore {
         str(item, AFFILIATE_ID), ConversionStatus.fromCode(str(item, STATUS)), decimal(item, AMOUNT),
         str(item, CURRENCY), decimal(item, PAYOUT), str(item, PAYOUT_CURRENCY),
         Instant.ofEpochMilli(Attr.num(item, CREATED_AT)), str(item, POSTBACK_ID), Attr.stringMap(item, EXTRA),
-        history, deliveries);
+        history, deliveries, str(item, PAYOUT_NOTE));
   }
 }

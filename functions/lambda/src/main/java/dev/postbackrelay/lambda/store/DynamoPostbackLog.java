@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The received-postbacks log in the tracking table: one entry under the postback's id and, when
- * it named a click, a copy under the click, written together in one BatchWriteItem. Puts are
+ * it named a click of its own campaign ({@link PostbackRecord#indexedUnderClick}), a copy under the
+ * click, written together in one BatchWriteItem. Puts are
  * idempotent, so a re-delivered message rewrites the same entries.
  */
 public final class DynamoPostbackLog implements PostbackLog {
@@ -57,7 +58,7 @@ public final class DynamoPostbackLog implements PostbackLog {
     main.put(PK, s(postbackPk(entry.postback().postbackId())));
     main.put(SK, s(POSTBACK_SK));
     writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(main).build()).build());
-    if (entry.postback().clickId() != null) {
+    if (entry.indexedUnderClick()) {
       Map<String, AttributeValue> copy = new HashMap<>(item);
       copy.put(PK, s(clickPk(entry.postback().clickId())));
       copy.put(SK, s(POSTBACK_COPY_PREFIX + entry.postback().postbackId()));

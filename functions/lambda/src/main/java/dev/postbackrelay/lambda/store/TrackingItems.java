@@ -45,6 +45,7 @@ final class TrackingItems {
   static final String CURRENCY = "currency";
   static final String PAYOUT = "payout";
   static final String PAYOUT_CURRENCY = "payout_currency";
+  static final String PAYOUT_NOTE = "payout_note";
   static final String POSTBACK_ID = "postback_id";
   static final String HISTORY = "history";
   static final String DELIVERIES = "deliveries";
