@@ -106,8 +106,11 @@ public interface RelayConfig {
     @WithDefault("500ms")
     Duration connectTimeout();
 
-    /** Waiting for bytes of an answer on an open connection. */
-    @WithDefault("1s")
+    /**
+     * Waiting for bytes of an answer on an open connection: a backstop, as the attempt time-out
+     * ends an ordinary call first; longer than the admin replay's one-second SQS long poll.
+     */
+    @WithDefault("2s")
     Duration socketTimeout();
   }
 
