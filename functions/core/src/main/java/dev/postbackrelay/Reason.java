@@ -83,6 +83,8 @@ public enum Reason {
   FORBIDDEN_DESTINATION(400, "The URL's scheme or address is not allowed as an outbound destination."),
 
   // -- anything else
+  /** DynamoDB (or another storage service) timed out, refused the connection or stayed throttled after retries. */
+  STORE_UNAVAILABLE(503, "Storage did not answer in time; the request may not have been recorded. Retry later."),
   /** An unexpected failure; details are in the logs under the request id. */
   INTERNAL_ERROR(500, "Something went wrong on our side; the request id is in the logs.");
 

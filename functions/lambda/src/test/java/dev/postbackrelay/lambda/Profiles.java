@@ -51,6 +51,43 @@ public final class Profiles {
     }
   }
 
+  /** A handler whose DynamoDB and SQS clients go through {@link StandInProxy} proxies a test can pause. */
+  abstract static class BehindProxies implements QuarkusTestProfile {
+    private final String handler;
+
+    BehindProxies(String handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.lambda.handler", handler);
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(StandInProxyResource.class));
+    }
+  }
+
+  public static class ClickBehindProxies extends BehindProxies {
+    public ClickBehindProxies() {
+      super("click");
+    }
+  }
+
+  public static class PostbackBehindProxies extends BehindProxies {
+    public PostbackBehindProxies() {
+      super("postback");
+    }
+  }
+
+  public static class AdminBehindProxies extends BehindProxies {
+    public AdminBehindProxies() {
+      super("admin");
+    }
+  }
+
   public static class Consumer extends WithLocalAws {
     public Consumer() {
       super("consumer", Map.of());

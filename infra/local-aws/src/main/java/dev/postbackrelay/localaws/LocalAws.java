@@ -20,7 +20,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
  * <p>Prints exactly one line {@code READY dynamodb=<url> sqs=<url>} on standard output when both
  * accept requests. It exits when its standard input reaches end of file, which happens when the
  * parent process that started it dies for any reason, so no stand-in outlives the stack or test
- * that started it.
+ * that started it. It leaves no temporary file behind: see {@link NativeLibraryFolder}.
  *
  * <p>Arguments: {@code --dynamodb-port N}, {@code --sqs-port N} (0 or absent: a free port),
  * {@code --db-path DIR} (keep DynamoDB data on disk instead of in memory), {@code --template FILE}
@@ -47,7 +47,7 @@ public final class LocalAws {
     dynamoPort = dynamoPort == 0 ? freePort() : dynamoPort;
     sqsPort = sqsPort == 0 ? freePort() : sqsPort;
 
-    Path tmp = Files.createTempDirectory("local-aws-sqlite");
+    Path tmp = NativeLibraryFolder.create();
     System.setProperty("org.sqlite.tmpdir", tmp.toString());
     List<String> dynamoArgs = new ArrayList<>(List.of("-port", String.valueOf(dynamoPort), "-sharedDb", "-disableTelemetry"));
     if (dbPath == null) {
@@ -71,6 +71,8 @@ public final class LocalAws {
         dynamo.stop();
       } catch (Exception ignored) {
         // exiting anyway
+      } finally {
+        NativeLibraryFolder.delete(tmp);
       }
     }));
     String dynamoUrl = "http://127.0.0.1:" + dynamoPort;

@@ -222,6 +222,19 @@ class PostbackMatrixIT {
 
   @Test
   @Order(1)
+  void rawBracesAsASenderTypesThem_reachTheHandler_unsubstitutedMacro() throws Exception {
+    // not percent-encoded, as a network's template sends it and as API Gateway lets it through
+    String[] reply = rawGet("/postback?clickid={clickid}&event=sale&txid=U2&token=" + MX_TOKEN);
+
+    assertEquals("400", reply[0], reply[1]);
+    JsonNode body = JSON.readTree(reply[1]);
+    assertEquals("unsubstituted_macro", body.path("error").asText(), reply[1]);
+    assertEquals("clickid", body.path("parameter").asText(), reply[1]);
+    assertEquals("{clickid}", body.path("value").asText(), reply[1]);
+  }
+
+  @Test
+  @Order(1)
   void wrongOrMissingToken_isForbidden_badToken() throws Exception {
     String clickId = click(MX, "a1");
     assertRejected(get("/postback" + query("click_id", clickId, "txid", "B1", "token", "wrong-token")), 403, "bad_token");
@@ -887,6 +900,22 @@ class PostbackMatrixIT {
       request.header("Content-Type", contentType == null ? "application/json" : contentType);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * {@code GET target} written byte for byte on a socket (java.net.URI refuses raw braces);
+   * returns the status code and the body.
+   */
+  private static String[] rawGet(String target) throws Exception {
+    URI base = URI.create(stack.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getAuthority()
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int split = reply.indexOf("\r\n\r\n");
+      return new String[] {reply.split(" ", 3)[1], split < 0 ? reply : reply.substring(split + 4)};
+    }
   }
 
   /** Asserts a refusal: the status, the {@code error} code and a sentence in {@code message}. */

@@ -36,6 +36,8 @@ public interface RelayConfig {
 
   Admin admin();
 
+  Aws aws();
+
   /** How long a container may serve a campaign from memory before reading it again. */
   @WithDefault("10s")
   Duration campaignCacheTtl();
@@ -86,6 +88,33 @@ public interface RelayConfig {
     /** Deliveries of one batch run side by side, up to this many at once. */
     @WithDefault("10")
     int parallelism();
+  }
+
+  /**
+   * Every SDK call (DynamoDB, SQS, Secrets Manager) is bounded well inside the function's
+   * {@code Timeout}, so a store or queue that hangs or refuses costs a bounded time and an honest
+   * answer (503, or a batch item failure), never a function timeout. Defaults fit the HTTP
+   * functions; the queue consumers set longer ones in {@code template.yaml}.
+   */
+  interface Aws {
+    /** One SDK call, retries included. */
+    @WithDefault("2500ms")
+    Duration apiCallTimeout();
+
+    /** One HTTP attempt of a call; a timed-out attempt is retried while the call's time lasts. */
+    @WithDefault("1s")
+    Duration apiCallAttemptTimeout();
+
+    /** Establishing a connection to the service. */
+    @WithDefault("500ms")
+    Duration connectTimeout();
+
+    /**
+     * Waiting for bytes of an answer on an open connection: a backstop, as the attempt time-out
+     * ends an ordinary call first; longer than the admin replay's one-second SQS long poll.
+     */
+    @WithDefault("2s")
+    Duration socketTimeout();
   }
 
   /** Admin API authentication. */

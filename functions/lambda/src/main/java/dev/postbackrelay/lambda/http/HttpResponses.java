@@ -8,17 +8,24 @@ import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Builds HTTP API responses, and maps every failure to its status code in one place: a
  * {@link RejectedException} to its reason's status and code, a {@link QueueUnavailableException}
- * to 503, anything else to 500 with the request id (details only in the log).
+ * to 503 {@code queue_unavailable}, an AWS SDK failure that says the service is unreachable, slow
+ * or overloaded (no answer within the call's time-outs, a refused or reset connection, a 5xx or a
+ * throttling error left after the SDK's retries) to 503 {@code store_unavailable}, both with
+ * {@code Retry-After}; anything else to 500 with the request id (details only in the log).
  */
 public final class HttpResponses {
 
   private static final Logger LOG = Logger.getLogger(HttpResponses.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Map<String, String> JSON = Map.of("content-type", "application/json", "cache-control", "no-store");
+  /** Seconds a caller should wait before retrying after a 503. */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   private HttpResponses() {}
 
@@ -69,9 +76,34 @@ public final class HttpResponses {
     }
     if (e instanceof QueueUnavailableException) {
       LOG.errorf(e, "conversion queue unavailable (request %s)", requestId);
-      return error(Reason.QUEUE_UNAVAILABLE, Reason.QUEUE_UNAVAILABLE.sentence());
+      return retryLater(Reason.QUEUE_UNAVAILABLE);
+    }
+    if (isServiceUnavailable(e)) {
+      LOG.errorf(e, "storage unavailable (request %s)", requestId);
+      return retryLater(Reason.STORE_UNAVAILABLE);
     }
     LOG.errorf(e, "unexpected failure (request %s)", requestId);
     return error(Reason.INTERNAL_ERROR, "Something went wrong on our side (request " + requestId + ").");
+  }
+
+  private static APIGatewayV2HTTPResponse retryLater(Reason reason) {
+    return withHeader(error(reason, reason.sentence()), "retry-after", RETRY_AFTER_SECONDS);
+  }
+
+  /**
+   * Whether {@code e} (or a cause) is the SDK saying the service could not be reached or served
+   * us in time: a client-side failure (time-outs, refused or reset connections) or a service
+   * answer of 5xx or throttling. A 4xx such as a missing table is our bug and stays a 500.
+   */
+  static boolean isServiceUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SdkClientException) {
+        return true;
+      }
+      if (t instanceof SdkServiceException service) {
+        return service.statusCode() >= 500 || service.isThrottlingException();
+      }
+    }
+    return false;
   }
 }

@@ -67,8 +67,10 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
     int moved = 0;
     while (moved < max) {
       int want = Math.min(BATCH, max - moved);
+      // a one-second long poll (a short one may miss messages): its attempt may outlast the client's
       List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(want)
-          .waitTimeSeconds(1).visibilityTimeout(60)).messages();
+          .waitTimeSeconds(1).visibilityTimeout(60)
+          .overrideConfiguration(o -> o.apiCallAttemptTimeout(java.time.Duration.ofSeconds(2)))).messages();
       if (messages.isEmpty()) {
         return moved;
       }

@@ -41,6 +41,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -61,14 +63,26 @@ public class Wiring {
 
   @Produces
   @Singleton
-  DynamoDbClient dynamo() {
-    return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  DynamoDbClient dynamo(RelayConfig config) {
+    return DynamoDbClient.builder().httpClient(http(config.aws())).overrideConfiguration(bounded(config.aws())).build();
   }
 
   @Produces
   @Singleton
-  SqsClient sqs() {
-    return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  SqsClient sqs(RelayConfig config) {
+    return SqsClient.builder().httpClient(http(config.aws())).overrideConfiguration(bounded(config.aws())).build();
+  }
+
+  /** The SDK's HTTP client, with connect and read time-outs from {@code config}. */
+  static SdkHttpClient http(RelayConfig.Aws config) {
+    return UrlConnectionHttpClient.builder().connectionTimeout(config.connectTimeout())
+        .socketTimeout(config.socketTimeout()).build();
+  }
+
+  /** Call and attempt time-outs from {@code config}: a hanging service costs at most the call's. */
+  static ClientOverrideConfiguration bounded(RelayConfig.Aws config) {
+    return ClientOverrideConfiguration.builder().apiCallTimeout(config.apiCallTimeout())
+        .apiCallAttemptTimeout(config.apiCallAttemptTimeout()).build();
   }
 
   @Produces
@@ -125,7 +139,7 @@ public class Wiring {
   @Singleton
   ClickIds clickIds(RelayConfig config) {
     String keys = config.clickId().keys().orElseGet(() -> config.clickId().keysSecret()
-        .map(Wiring::readSecret)
+        .map(secretId -> readSecret(secretId, config.aws()))
         .orElseThrow(() -> new IllegalStateException(
             "set RELAY_CLICK_ID_KEYS_SECRET (deployed) or RELAY_CLICK_ID_KEYS (local) to configure click-id keys")));
     List<byte[]> decoded = Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty())
@@ -133,8 +147,9 @@ public class Wiring {
     return new ClickIds(decoded);
   }
 
-  private static String readSecret(String secretId) {
-    try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+  private static String readSecret(String secretId, RelayConfig.Aws aws) {
+    try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(http(aws))
+        .overrideConfiguration(bounded(aws)).build()) {
       return secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
     }
   }
@@ -180,7 +195,8 @@ public class Wiring {
     PostbackSender sender = new PinnedPostbackSender(http);
     SecretResolver secrets = config.delivery().secretsPrefix()
         .<SecretResolver>map(prefix -> new SecretsManagerSecretResolver(
-            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), prefix, clock))
+            SecretsManagerClient.builder().httpClient(http(config.aws())).overrideConfiguration(bounded(config.aws()))
+                .build(), prefix, clock))
         .orElse(SecretResolver.literal());
     DeliveryService service = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType, sender,
         guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets,

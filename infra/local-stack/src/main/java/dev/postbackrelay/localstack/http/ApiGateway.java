@@ -1,30 +1,24 @@
 package dev.postbackrelay.localstack.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.postbackrelay.localstack.net.LoopbackHttpServers;
 import dev.postbackrelay.localstack.runtime.FunctionErrorException;
 import dev.postbackrelay.localstack.runtime.FunctionInvoker;
 import dev.postbackrelay.localstack.runtime.FunctionTimeoutException;
 import dev.postbackrelay.localstack.runtime.FunctionUnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP API on a loopback port: each request is matched against the {@link RouteTable}, turned
  * into a payload-2.0 event, given to the route's function and its answer sent back. No route is a
  * 404 and a route under another method a 405 ({@code {"error":..,"message":..}}); a function that
  * fails or times out is a 500 {@code Internal Server Error} and one that cannot take the request a
- * 503 {@code Service Unavailable}, API Gateway's own bodies. Requests are served by a thread pool;
+ * 503 {@code Service Unavailable}, API Gateway's own bodies. The HTTP side is {@link GatewayServer}:
+ * raw query characters that API Gateway lets through reach the function, bodies over 10 MB are a
+ * 413 and unparseable requests a 400, in JSON. At most {@code threads} requests are served at once;
  * how many reach one function at once is the function's {@link FunctionInvoker}'s business.
  */
 public final class ApiGateway implements AutoCloseable {
@@ -36,8 +30,7 @@ public final class ApiGateway implements AutoCloseable {
   private final HttpApiEvents events;
   private final HttpApiResponses responses;
   private final ObjectMapper json;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final GatewayServer server;
 
   public ApiGateway(int port, int threads, RouteTable routes, Map<String, ? extends FunctionInvoker> functions,
       ObjectMapper json) throws IOException {
@@ -46,15 +39,7 @@ public final class ApiGateway implements AutoCloseable {
     this.json = json;
     this.events = new HttpApiEvents(json);
     this.responses = new HttpApiResponses(json);
-    this.server = LoopbackHttpServers.create(port, 256);
-    AtomicInteger count = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "api-gateway-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.server = new GatewayServer(port, threads, this::serve);
   }
 
   public void start() {
@@ -63,13 +48,12 @@ public final class ApiGateway implements AutoCloseable {
 
   /** The port the gateway listens on (useful when started on port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   /** Serves one request: matches, invokes, maps; never throws for a function's failure. */
@@ -105,39 +89,5 @@ public final class ApiGateway implements AutoCloseable {
   private static GatewayResponse withRequestId(GatewayResponse response, String requestId) {
     response.headers().put("apigw-requestid", List.of(requestId));
     return response;
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      HttpApiRequest request = new HttpApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-          exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
-          exchange.getRemoteAddress().getAddress().getHostAddress(), port(), exchange.getProtocol());
-      GatewayResponse response;
-      try {
-        response = serve(request);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "gateway failure on " + request.method() + " " + request.rawPath(), e);
-        response = GatewayResponse.internalServerError();
-      }
-      send(exchange, response);
-    }
-  }
-
-  private static void send(HttpExchange exchange, GatewayResponse response) throws IOException {
-    var headers = exchange.getResponseHeaders();
-    response.headers().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
-    byte[] body = response.body();
-    boolean noBody = body.length == 0 || "HEAD".equals(exchange.getRequestMethod())
-        || response.status() == 204 || response.status() == 304;
-    exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
-    if (!noBody) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
   }
 }
