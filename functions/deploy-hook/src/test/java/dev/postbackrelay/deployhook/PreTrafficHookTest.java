@@ -19,7 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.codedeploy.model.LifecycleEventStatus;
 
@@ -27,6 +27,12 @@ class PreTrafficHookTest {
 
   static final String CLICK_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:relay-ClickFunction-abc:7";
   static final String POSTBACK_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:relay-PostbackFunction-def:7";
+  static final String CONSUMER_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:relay-ConversionConsumerFunction-ghi:7";
+  static final String DELIVERY_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:relay-DeliveryFunction-jkl:7";
+  static final String ADMIN_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:relay-AdminFunction-mno:7";
+  static final Map<String, String> ENVIRONMENT = Map.of(Probe.CLICK_VERSION_ENV, CLICK_ARN,
+      Probe.POSTBACK_VERSION_ENV, POSTBACK_ARN, Probe.CONSUMER_VERSION_ENV, CONSUMER_ARN,
+      Probe.DELIVERY_VERSION_ENV, DELIVERY_ARN, Probe.ADMIN_VERSION_ENV, ADMIN_ARN);
   static final Map<String, String> HOOK_EVENT =
       Map.of("DeploymentId", "d-ABCDEF123", "LifecycleEventHookExecutionId", "execution-1");
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -34,25 +40,96 @@ class PreTrafficHookTest {
 
   static final String UNKNOWN_CAMPAIGN = response(404, "{\"error\":\"unknown_campaign\",\"message\":\"No campaign exists.\"}");
   static final String MISSING_CLICK_ID = response(400, "{\"error\":\"missing_click_id\",\"message\":\"The click_id is required.\"}");
+  static final String UNAUTHORIZED = response(401, "{\"error\":\"unauthorized\",\"message\":\"Admin routes need valid credentials.\"}");
 
   final Map<String, String> invoked = new LinkedHashMap<>();
   final List<LifecycleEventStatus> reported = new ArrayList<>();
   final List<String> logged = new ArrayList<>();
 
   @Test
-  void bothVersionsRefuseTheProbesAsTheContractSays_deploymentProceeds() {
-    String result = hook(arn -> arn.equals(CLICK_ARN) ? UNKNOWN_CAMPAIGN : MISSING_CLICK_ID)
+  void everyVersionRefusesItsProbeAsTheContractSays_deploymentProceeds() {
+    String result = hook(PreTrafficHookTest::asTheContractSays)
         .handleRequest(HOOK_EVENT, context());
 
     assertEquals("Succeeded", result);
     assertEquals(List.of(LifecycleEventStatus.SUCCEEDED), reported);
+    assertEquals(List.of(CLICK_ARN, POSTBACK_ARN, CONSUMER_ARN, DELIVERY_ARN, ADMIN_ARN), List.copyOf(invoked.keySet()));
+    assertTrue(logged.get(0).contains("5 probes passed"), logged.get(0));
+  }
+
+  @Test
+  void consumerVersionThatTakesTheProbeForAMessage_deploymentFails() {
+    hook((arn, payload) -> arn.equals(CONSUMER_ARN) ? "{\"batchItemFailures\":[]}" : asTheContractSays(arn, payload))
+        .handleRequest(HOOK_EVENT, context());
+
+    assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
+    assertTrue(logged.get(0).contains("conversion message that is no postback: expected batchItemFailures with "
+        + "pretraffic-d-ABCDEF123-consumer only, got {\"batchItemFailures\":[]}"), logged.get(0));
+  }
+
+  @Test
+  void deliveryVersionReportingAnotherMessageOrMore_deploymentFails() {
+    for (String answer : List.of("{\"batchItemFailures\":[{\"itemIdentifier\":\"059f36b4\"}]}",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":\"pretraffic-d-ABCDEF123-delivery\"},{\"itemIdentifier\":\"x\"}]}",
+        "null", "", "{\"statusCode\":200}")) {
+      reported.clear();
+      hook((arn, payload) -> arn.equals(DELIVERY_ARN) ? answer : asTheContractSays(arn, payload))
+          .handleRequest(HOOK_EVENT, context());
+
+      assertEquals(List.of(LifecycleEventStatus.FAILED), reported, answer);
+    }
+  }
+
+  @Test
+  void adminVersionAnsweringWithoutCredentials_deploymentFails() {
+    String campaign = response(200, "{\"campaign_id\":\"pretraffic-probe-no-such-campaign\"}");
+
+    hook((arn, payload) -> arn.equals(ADMIN_ARN) ? campaign : asTheContractSays(arn, payload))
+        .handleRequest(HOOK_EVENT, context());
+
+    assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
+    assertTrue(logged.get(0).contains("admin request without credentials: expected 401 with error unauthorized, got 200"),
+        logged.get(0));
+  }
+
+  @Test
+  void queueProbesAreOneUnreadableSqsRecordEach_tiedToTheDeployment() throws Exception {
+    hook(PreTrafficHookTest::asTheContractSays).handleRequest(HOOK_EVENT, context());
+
+    for (var probe : Map.of(CONSUMER_ARN, "consumer", DELIVERY_ARN, "delivery").entrySet()) {
+      JsonNode records = JSON.readTree(invoked.get(probe.getKey())).path("Records");
+      assertEquals(1, records.size());
+      JsonNode record = records.get(0);
+      assertEquals("pretraffic-d-ABCDEF123-" + probe.getValue(), record.path("messageId").asText());
+      assertEquals("pretraffic probe: not a queue message", record.path("body").asText());
+      assertEquals(QueueProbe.body(), record.path("body").asText());
+      assertEquals("aws:sqs", record.path("eventSource").asText());
+      assertEquals("arn:aws:sqs:eu-west-1:123456789012:pretraffic-probe", record.path("eventSourceARN").asText());
+      assertEquals("eu-west-1", record.path("awsRegion").asText());
+      assertEquals(String.valueOf(NOW.toEpochMilli()), record.path("attributes").path("SentTimestamp").asText());
+      assertEquals("316643f3cccc9a8f6a3dd7a1dd908ad8", record.path("md5OfBody").asText(), "MD5 of the body");
+      assertThrows(Exception.class, () -> JSON.readTree(record.path("body").asText()), "the body must not be JSON");
+    }
+  }
+
+  @Test
+  void adminProbeIsARouteEventWithoutAnyIdentity() throws Exception {
+    hook(PreTrafficHookTest::asTheContractSays).handleRequest(HOOK_EVENT, context());
+
+    JsonNode admin = JSON.readTree(invoked.get(ADMIN_ARN));
+    assertEquals("GET /admin/campaigns/{campaign_id}", admin.path("routeKey").asText());
+    assertEquals("/admin/campaigns/" + Probe.UNKNOWN_CAMPAIGN_ID, admin.path("rawPath").asText());
+    assertEquals(Probe.UNKNOWN_CAMPAIGN_ID, admin.path("pathParameters").path("campaign_id").asText());
+    assertEquals("pretraffic-d-ABCDEF123-admin", admin.path("requestContext").path("requestId").asText());
+    assertFalse(admin.path("headers").has("authorization"));
+    assertFalse(admin.path("requestContext").has("authorizer"));
   }
 
   @Test
   void clickVersionRedirectsInsteadOfRefusing_deploymentFails() {
     String redirect = "{\"statusCode\":302,\"headers\":{\"location\":\"https://landing.example\"}}";
 
-    hook(arn -> arn.equals(CLICK_ARN) ? redirect : MISSING_CLICK_ID).handleRequest(HOOK_EVENT, context());
+    hook((arn, payload) -> arn.equals(CLICK_ARN) ? redirect : asTheContractSays(arn, payload)).handleRequest(HOOK_EVENT, context());
 
     assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
     assertTrue(logged.get(0).contains("click for an unknown campaign: expected 404 with error unknown_campaign, got 302"),
@@ -63,7 +140,7 @@ class PreTrafficHookTest {
   void postbackVersionAcceptsAPostbackWithoutClickId_deploymentFails() {
     String accepted = response(200, "{\"status\":\"accepted\",\"postback_id\":\"p1\"}");
 
-    hook(arn -> arn.equals(CLICK_ARN) ? UNKNOWN_CAMPAIGN : accepted).handleRequest(HOOK_EVENT, context());
+    hook((arn, payload) -> arn.equals(POSTBACK_ARN) ? accepted : asTheContractSays(arn, payload)).handleRequest(HOOK_EVENT, context());
 
     assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
   }
@@ -72,14 +149,14 @@ class PreTrafficHookTest {
   void rightStatusWithAnotherReasonCode_deploymentFails() {
     String otherReason = response(400, "{\"error\":\"invalid_parameter\",\"message\":\"...\"}");
 
-    hook(arn -> arn.equals(CLICK_ARN) ? UNKNOWN_CAMPAIGN : otherReason).handleRequest(HOOK_EVENT, context());
+    hook((arn, payload) -> arn.equals(POSTBACK_ARN) ? otherReason : asTheContractSays(arn, payload)).handleRequest(HOOK_EVENT, context());
 
     assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
   }
 
   @Test
   void versionRaisingAnError_deploymentFailsAndIsStillReported() {
-    String result = hook(arn -> {
+    String result = hook((arn, payload) -> {
       throw new InvocationFailedException(arn + " raised Unhandled: {\"errorType\":\"IllegalStateException\"}");
     }).handleRequest(HOOK_EVENT, context());
 
@@ -90,7 +167,7 @@ class PreTrafficHookTest {
 
   @Test
   void unreadableResponse_deploymentFails() {
-    hook(arn -> "not json").handleRequest(HOOK_EVENT, context());
+    hook((arn, payload) -> "not json").handleRequest(HOOK_EVENT, context());
 
     assertEquals(List.of(LifecycleEventStatus.FAILED), reported);
   }
@@ -101,16 +178,16 @@ class PreTrafficHookTest {
         "{\"error\":\"unknown_campaign\"}".getBytes(StandardCharsets.UTF_8));
     String encoded = "{\"statusCode\":404,\"body\":\"" + body + "\",\"isBase64Encoded\":true}";
 
-    hook(arn -> arn.equals(CLICK_ARN) ? encoded : MISSING_CLICK_ID).handleRequest(HOOK_EVENT, context());
+    hook((arn, payload) -> arn.equals(CLICK_ARN) ? encoded : asTheContractSays(arn, payload)).handleRequest(HOOK_EVENT, context());
 
     assertEquals(List.of(LifecycleEventStatus.SUCCEEDED), reported);
   }
 
   @Test
   void probesGoToTheNewVersionsAsHttpApiEventsThatStoreNothing() throws Exception {
-    hook(arn -> arn.equals(CLICK_ARN) ? UNKNOWN_CAMPAIGN : MISSING_CLICK_ID).handleRequest(HOOK_EVENT, context());
+    hook(PreTrafficHookTest::asTheContractSays).handleRequest(HOOK_EVENT, context());
 
-    assertEquals(List.of(CLICK_ARN, POSTBACK_ARN), List.copyOf(invoked.keySet()));
+    assertEquals(List.of(CLICK_ARN, POSTBACK_ARN, CONSUMER_ARN, DELIVERY_ARN, ADMIN_ARN), List.copyOf(invoked.keySet()));
     JsonNode click = JSON.readTree(invoked.get(CLICK_ARN));
     assertEquals("2.0", click.path("version").asText());
     assertEquals("GET /click", click.path("routeKey").asText());
@@ -131,30 +208,53 @@ class PreTrafficHookTest {
 
   @Test
   void missingVersionVariable_failsAtInitNamingIt() {
-    var e = assertThrows(IllegalStateException.class,
-        () -> Probe.fromEnvironment(Map.of(Probe.CLICK_VERSION_ENV, CLICK_ARN)));
-    assertTrue(e.getMessage().startsWith(Probe.POSTBACK_VERSION_ENV), e.getMessage());
+    for (String variable : ENVIRONMENT.keySet()) {
+      Map<String, String> env = new LinkedHashMap<>(ENVIRONMENT);
+      env.remove(variable);
+      var e = assertThrows(IllegalStateException.class, () -> Probe.fromEnvironment(env));
+      assertTrue(e.getMessage().startsWith(variable), e.getMessage());
+    }
   }
 
   @Test
   void eventWithoutDeploymentId_isRejectedWithoutReporting() {
     assertThrows(IllegalArgumentException.class,
-        () -> hook(arn -> UNKNOWN_CAMPAIGN).handleRequest(Map.of("LifecycleEventHookExecutionId", "x"), context()));
+        () -> hook((arn, payload) -> UNKNOWN_CAMPAIGN).handleRequest(Map.of("LifecycleEventHookExecutionId", "x"), context()));
     assertTrue(reported.isEmpty());
   }
 
-  private PreTrafficHook hook(Function<String, String> versions) {
+  /**
+   * What each version answers when it keeps its contract: the HTTP functions refuse their probes
+   * with their reason codes; the queue consumers report the one record they cannot read.
+   */
+  static String asTheContractSays(String arn, String payload) {
+    return switch (arn) {
+      case CLICK_ARN -> UNKNOWN_CAMPAIGN;
+      case POSTBACK_ARN -> MISSING_CLICK_ID;
+      case ADMIN_ARN -> UNAUTHORIZED;
+      default -> {
+        try {
+          String id = JSON.readTree(payload).path("Records").get(0).path("messageId").asText();
+          yield JSON.createObjectNode().set("batchItemFailures",
+              JSON.createArrayNode().add(JSON.createObjectNode().put("itemIdentifier", id))).toString();
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+  }
+
+  private PreTrafficHook hook(BiFunction<String, String, String> versions) {
     VersionInvoker invoker = (arn, payload) -> {
       invoked.put(arn, payload);
-      return versions.apply(arn);
+      return versions.apply(arn, payload);
     };
     LifecycleReporter reporter = (deploymentId, executionId, status) -> {
       assertEquals("d-ABCDEF123", deploymentId);
       assertEquals("execution-1", executionId);
       reported.add(status);
     };
-    List<Probe> probes = Probe.fromEnvironment(
-        Map.of(Probe.CLICK_VERSION_ENV, CLICK_ARN, Probe.POSTBACK_VERSION_ENV, POSTBACK_ARN));
+    List<Probe> probes = Probe.fromEnvironment(ENVIRONMENT);
     return new PreTrafficHook(probes, invoker, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

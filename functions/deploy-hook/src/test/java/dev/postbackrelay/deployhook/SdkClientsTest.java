@@ -4,18 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,11 +55,14 @@ class SdkClientsTest {
   HttpServer server;
   URI endpoint;
   volatile String functionError;
+  /** What the stand-in Lambda answers an invocation: (qualified ARN, payload) to response payload. */
+  volatile BiFunction<String, String, String> versions = (arn, payload) -> "{\"statusCode\":404}";
 
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::answer);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a stalled answer holds up no other
     server.start();
     endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -100,6 +110,76 @@ class SdkClientsTest {
     assertEquals("Succeeded", body.path("status").asText());
   }
 
+  @Test
+  void hook_overTheRealClients_probesEveryVersionThenReportsSucceeded() throws Exception {
+    versions = PreTrafficHookTest::asTheContractSays;
+
+    String status = hook().handleRequest(PreTrafficHookTest.HOOK_EVENT, context());
+
+    assertEquals("Succeeded", status);
+    List<String> invokedArns = received.stream().filter(r -> r.path().startsWith("/2015-03-31/functions/"))
+        .map(r -> URLDecoder.decode(r.path(), StandardCharsets.UTF_8).split("/")[3]).toList();
+    assertEquals(List.of(PreTrafficHookTest.CLICK_ARN, PreTrafficHookTest.POSTBACK_ARN, PreTrafficHookTest.CONSUMER_ARN,
+        PreTrafficHookTest.DELIVERY_ARN, PreTrafficHookTest.ADMIN_ARN), invokedArns);
+    Received report = received.get(received.size() - 1);
+    assertEquals("CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus", report.header("X-Amz-Target"));
+    assertEquals("Succeeded", JSON.readTree(report.body()).path("status").asText());
+  }
+
+  @Test
+  void hook_overTheRealClients_consumerTakingTheProbeForAMessage_reportsFailed() throws Exception {
+    versions = (arn, payload) -> arn.equals(PreTrafficHookTest.CONSUMER_ARN) ? "{\"batchItemFailures\":[]}"
+        : PreTrafficHookTest.asTheContractSays(arn, payload);
+
+    String status = hook().handleRequest(PreTrafficHookTest.HOOK_EVENT, context());
+
+    assertEquals("Failed", status);
+    Received report = received.get(received.size() - 1);
+    assertEquals("Failed", JSON.readTree(report.body()).path("status").asText());
+    assertEquals("d-ABCDEF123", JSON.readTree(report.body()).path("deploymentId").asText());
+  }
+
+  @Test
+  void invoke_versionThatDoesNotAnswer_failsAfterTheProbeTimeout() {
+    versions = (arn, payload) -> {
+      try {
+        Thread.sleep(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "{}";
+    };
+    LambdaClient client = LambdaVersionInvoker.client(LambdaClient.builder().endpointOverride(endpoint)
+        .region(Region.EU_WEST_1).credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDTEST", "secret"))), Duration.ofSeconds(1));
+    long start = System.nanoTime();
+
+    var e = assertThrows(InvocationFailedException.class, () -> new LambdaVersionInvoker(client).invoke(VERSION_ARN, "{}"));
+
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 3_000, "gave up after " + millis + " ms");
+    assertTrue(e.getMessage().startsWith(VERSION_ARN + " could not be invoked"), e.getMessage());
+  }
+
+  private PreTrafficHook hook() {
+    return new PreTrafficHook(Probe.fromEnvironment(PreTrafficHookTest.ENVIRONMENT), new LambdaVersionInvoker(lambda()),
+        new CodeDeployLifecycleReporter(codeDeploy()), Clock.fixed(PreTrafficHookTest.NOW, ZoneOffset.UTC));
+  }
+
+  private static Context context() {
+    LambdaLogger logger = new LambdaLogger() {
+      @Override
+      public void log(String message) {
+      }
+
+      @Override
+      public void log(byte[] message) {
+      }
+    };
+    return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+        (proxy, method, args) -> method.getName().equals("getLogger") ? logger : null);
+  }
+
   private void answer(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
@@ -110,7 +190,9 @@ class SdkClientsTest {
       if (functionError != null) {
         exchange.getResponseHeaders().add("X-Amz-Function-Error", functionError);
       }
-      answer = "{\"statusCode\":404}".getBytes(StandardCharsets.UTF_8);
+      String path = URLDecoder.decode(exchange.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
+      String arn = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
+      answer = versions.apply(arn, body).getBytes(StandardCharsets.UTF_8);
     } else {
       exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
       answer = "{\"lifecycleEventHookExecutionId\":\"execution-1\"}".getBytes(StandardCharsets.UTF_8);

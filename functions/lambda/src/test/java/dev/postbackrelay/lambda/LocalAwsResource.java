@@ -19,13 +19,17 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
   /** Init argument naming the conversion queue (default ConversionQueue). */
   public static final String QUEUE_ARG = "conversion-queue";
+  /** Init argument: {@code none} starts the application without any click-id key, as deployed functions but Click and Postback are. */
+  public static final String CLICK_ID_KEYS_ARG = "click-id-keys";
 
   static volatile LocalAws current;
   private String queue = "ConversionQueue";
+  private boolean clickIdKeys = true;
 
   @Override
   public void init(Map<String, String> initArgs) {
     queue = initArgs.getOrDefault(QUEUE_ARG, queue);
+    clickIdKeys = !"none".equals(initArgs.get(CLICK_ID_KEYS_ARG));
   }
 
   /** The stand-ins the running application was pointed at (local ones, or LocalStack). */
@@ -35,7 +39,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    return pointAt(LocalAws.shared(), queue);
+    Map<String, String> config = pointAt(LocalAws.shared(), queue);
+    if (!clickIdKeys) {
+      config.remove("relay.click-id.keys");
+    }
+    return config;
   }
 
   /** Points the SDK and the application at {@code aws}; returns the application's configuration. */

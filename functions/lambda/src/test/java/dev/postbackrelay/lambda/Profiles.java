@@ -105,4 +105,25 @@ public final class Profiles {
       super("admin", Map.of());
     }
   }
+
+  /** The consumer as deployed: no click-id key at all (it never makes or checks a click id). */
+  public static class ConsumerWithoutClickIdKeys extends WithLocalAws {
+    public ConsumerWithoutClickIdKeys() {
+      super("consumer", Map.of(LocalAwsResource.CLICK_ID_KEYS_ARG, "none"));
+    }
+  }
+
+  /** Delivery as deployed: no click-id key at all. */
+  public static class DeliveryWithoutClickIdKeys extends WithLocalAws {
+    public DeliveryWithoutClickIdKeys() {
+      super("delivery", Map.of(LocalAwsResource.CLICK_ID_KEYS_ARG, "none"));
+    }
+  }
+
+  /** Admin as deployed: no click-id key at all. */
+  public static class AdminWithoutClickIdKeys extends WithLocalAws {
+    public AdminWithoutClickIdKeys() {
+      super("admin", Map.of(LocalAwsResource.CLICK_ID_KEYS_ARG, "none"));
+    }
+  }
 }

@@ -33,13 +33,15 @@ class CodeReferencesTest {
   /**
    * Settings for one part of the work, by variable, and the handlers that do it: those set it, the
    * others start without it (so its key must be optional). Resolving destination secrets and the
-   * retry schedule are delivery's; the outbound exceptions also judge destination URLs at PUT.
+   * retry schedule are delivery's; the outbound exceptions also judge destination URLs at PUT; only
+   * click and postback make or check click ids.
    */
   static final Map<String, Set<String>> ONLY_WHERE_USED = Map.of(
       "RELAY_DELIVERY_SECRETS_PREFIX", Set.of("delivery"),
       "RELAY_DELIVERY_RETRY_SCHEDULE", Set.of("delivery"),
       "RELAY_OUTBOUND_ALLOWED_CIDRS", Set.of("delivery", "admin"),
-      "RELAY_OUTBOUND_ALLOWED_PORTS", Set.of("delivery", "admin"));
+      "RELAY_OUTBOUND_ALLOWED_PORTS", Set.of("delivery", "admin"),
+      "RELAY_CLICK_ID_KEYS_SECRET", Set.of("click", "postback"));
 
   final Template template = Template.get();
 
@@ -135,6 +137,17 @@ class CodeReferencesTest {
     }
     used.forEach((action, file) -> assertTrue(granted.contains(action),
         Repo.root().relativize(file) + " calls what needs " + action + ", which no relay function is granted"));
+  }
+
+  @Test
+  void everyActionGrantedToTheFunctionsIsOneTheirCodeCalls() {
+    Map<String, Path> used = JavaSources.awsActions(lambdaSources());
+    for (String f : template.relayFunctions()) {
+      for (String action : template.grants(f).keySet()) {
+        assertTrue(used.containsKey(action), f + " is granted " + action + ", which no SDK call under "
+            + LAMBDA_SOURCES + " needs; the calls need " + used.keySet());
+      }
+    }
   }
 
   @Test

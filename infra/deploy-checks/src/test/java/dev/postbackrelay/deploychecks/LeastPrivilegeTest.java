@@ -44,15 +44,17 @@ class LeastPrivilegeTest {
           READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable"),
           "dynamodb:PutItem", Set.of("TrackingTable")),
+      // Query: a postback without campaign_id whose click is gone reads the click's conversions
       // signed postbacks' replay records: a conditional put, deleted again if the enqueue fails
       "PostbackFunction", Map.of(
           READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:PutItem", Set.of("TrackingTable"),
           "dynamodb:DeleteItem", Set.of("TrackingTable"),
+          "dynamodb:Query", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("ConversionQueue")),
+      // no click-id key: it attributes postbacks whose click ids the postback function checked
       "ConversionConsumerFunction", Map.of(
-          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:BatchGetItem", Set.of("TrackingTable"),
           "dynamodb:PutItem", Set.of("TrackingTable"),
@@ -68,9 +70,9 @@ class LeastPrivilegeTest {
           "dynamodb:UpdateItem", Set.of("TrackingTable"),
           "sqs:ChangeMessageVisibility", Set.of("DeliveryQueue"),
           "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
-      // replay: dead deliveries from the dead-letter queue back onto the delivery queue
+      // replay: dead deliveries from the dead-letter queue back onto the delivery queue; no click-id
+      // key: it looks clicks up by id and never makes or checks one
       "AdminFunction", Map.of(
-          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:PutItem", Set.of("CampaignsTable"),
           "dynamodb:Query", Set.of("TrackingTable"),

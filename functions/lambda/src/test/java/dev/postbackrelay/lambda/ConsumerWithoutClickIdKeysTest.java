@@ -1,0 +1,83 @@
+package dev.postbackrelay.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.campaign.Affiliate;
+import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.postback.Postback;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conversion consumer as deployed: no click-id key configured, so any path that built ClickIds
+ * would fail. It attributes without one (the template grants it none), and answers the deploy
+ * hook's probe by its message id, storing, queueing and logging nothing of it.
+ */
+@QuarkusTest
+@TestProfile(Profiles.ConsumerWithoutClickIdKeys.class)
+public class ConsumerWithoutClickIdKeysTest {
+
+  @Inject
+  CampaignStore campaigns;
+  @Inject
+  ClickStore clicks;
+  @Inject
+  ConversionStore conversions;
+
+  @Test
+  void attributesAPostback_withoutAnyClickIdKey() {
+    String campaignId = "c-" + UUID.randomUUID();
+    campaigns.put(Campaign.simple(campaignId, "https://shop.example.com/?cid={click_id}", "token-123456",
+        Map.of("aff-1", Affiliate.withPostbackUrl("https://partner.example.com/pb?click={click_id}"))));
+    String clickId = UUID.randomUUID().toString().replace("-", ""); // the consumer takes ids as checked upstream
+    Instant clickedAt = Instant.now().minusSeconds(600);
+    clicks.put(new Click(clickId, campaignId, "aff-1", clickedAt, Map.of(), Map.of(), Map.of(),
+        "203.0.113.10", "UA", null, null, clickedAt.plusSeconds(40L * 86400)));
+    Queues.drain("DeliveryQueue");
+    Postback p = new Postback("pb-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", clickId, campaignId, null,
+        "sale", "T1", new BigDecimal("10"), new BigDecimal("2.5"), "USD", null, null, null, null, false, Map.of());
+    ObjectNode event = Events.load("sqs-conversion.json");
+    ((ObjectNode) event.get("Records").get(0)).put("body", PostbackJson.write(p));
+
+    JsonNode response = Events.invoke(event);
+
+    assertEquals(0, response.path("batchItemFailures").size(), response.toString());
+    assertEquals(1, conversions.findByClick(clickId).size());
+    assertEquals(1, Queues.drain("DeliveryQueue").size());
+  }
+
+  @Test
+  void preTrafficProbe_isReportedByItsMessageId_andLeavesNothingBehind() {
+    Queues.drain("DeliveryQueue");
+    int before = PreTrafficProbes.items("TrackingTable");
+    String messageId = "pretraffic-d-TEST123-consumer";
+
+    JsonNode response;
+    List<String> logged;
+    try (var logs = PreTrafficProbes.Logs.capture()) {
+      response = Events.invoke(PreTrafficProbes.event(messageId));
+      logged = List.copyOf(logs.messages);
+    }
+
+    assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"" + messageId + "\"}]}", response.toString());
+    assertEquals(before, PreTrafficProbes.items("TrackingTable"), "the probe stored something");
+    assertEquals(List.of(), Queues.drain("DeliveryQueue"), "the probe queued a delivery");
+    assertTrue(logged.stream().anyMatch(m -> m.contains(messageId)), "the refusal is logged by message id: " + logged);
+    assertTrue(logged.stream().noneMatch(m -> m.contains(PreTrafficProbes.body())), "a message body was logged: " + logged);
+  }
+}
