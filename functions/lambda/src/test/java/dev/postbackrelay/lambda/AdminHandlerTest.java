@@ -140,6 +140,28 @@ public class AdminHandlerTest {
     assertEquals("pb-log-1", story.path("postbacks").get(0).path("postback_id").asText());
   }
 
+  @Test
+  void postbackUrls_pointAtTheHostCalled_inEachSystemsMacros_withTheCampaignsToken() {
+    assertEquals(200, Events.invoke(admin("PUT", "c-urls", CAMPAIGN, true)).path("statusCode").asInt());
+    ObjectNode event = Events.http("GET", "GET /admin/campaigns/{campaign_id}/postback-urls",
+        "/admin/campaigns/c-urls/postback-urls", "");
+    event.putObject("pathParameters").put("campaign_id", "c-urls");
+    ObjectNode headers = (ObjectNode) event.get("headers");
+    headers.put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    headers.put("host", "relay.example.com").put("x-forwarded-proto", "https");
+
+    JsonNode answer = Events.invoke(event);
+
+    assertEquals(200, answer.path("statusCode").asInt(), answer.toString());
+    JsonNode everflow = Events.body(answer).path("systems").get(0);
+    assertEquals("Everflow", everflow.path("system").asText());
+    assertEquals("https://relay.example.com/postback?campaign_id=c-urls&click_id={sub1}&txid={transaction_id}"
+        + "&payout={payout}&token=s3cret-token", everflow.path("url").asText());
+    assertEquals(10, Events.body(answer).path("systems").size());
+    ObjectNode unknown = event.deepCopy();
+    unknown.putObject("pathParameters").put("campaign_id", "no-such-campaign");
+    assertEquals(404, Events.invoke(unknown).path("statusCode").asInt());
+  }
 
   private static ObjectNode admin(String method, String campaignId, String body, boolean authorised) {
     String route = method + " /admin/campaigns/{campaign_id}";

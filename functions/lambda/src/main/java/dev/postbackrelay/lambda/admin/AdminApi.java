@@ -20,6 +20,7 @@ import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
+import dev.postbackrelay.postback.NetworkPostbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
@@ -90,6 +91,21 @@ public class AdminApi {
 
   public ObjectNode getCampaign(String campaignId) {
     return campaigns.find(campaignId).map(CampaignJson::view).orElseThrow(AdminApi::notFound);
+  }
+
+  /** The postback URL to paste into each common network or tracker, for a relay reached at {@code baseUrl}. */
+  public ObjectNode postbackUrls(String campaignId, String baseUrl) {
+    Campaign campaign = campaigns.find(campaignId).orElseThrow(AdminApi::notFound);
+    ObjectNode n = HttpResponses.object().put("campaign_id", campaign.id());
+    ArrayNode systems = n.putArray("systems");
+    for (NetworkPostbackUrls.Entry e : NetworkPostbackUrls.forCampaign(campaign, baseUrl)) {
+      ObjectNode s = systems.addObject().put("system", e.system()).put("kind", e.kind()).put("url", e.url())
+          .put("click_id_travels_in", e.clickIdTravelsIn());
+      e.undocumented().forEach(s.putArray("undocumented")::add);
+      e.notes().forEach(s.putArray("notes")::add);
+      e.sources().forEach(s.putArray("sources")::add);
+    }
+    return n;
   }
 
   public ObjectNode getPostback(String postbackId) {

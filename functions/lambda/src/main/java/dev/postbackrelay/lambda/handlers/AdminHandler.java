@@ -31,6 +31,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
       var body = switch (String.valueOf(event.getRouteKey())) {
         case "PUT /admin/campaigns/{campaign_id}" -> admin.putCampaign(path.get("campaign_id"), HttpRequests.body(event));
         case "GET /admin/campaigns/{campaign_id}" -> admin.getCampaign(path.get("campaign_id"));
+        case "GET /admin/campaigns/{campaign_id}/postback-urls" ->
+            admin.postbackUrls(path.get("campaign_id"), HttpRequests.baseUrl(event));
         case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
         case "POST /admin/deliveries/replay" -> admin.replayDeadDeliveries(HttpRequests.query(event));

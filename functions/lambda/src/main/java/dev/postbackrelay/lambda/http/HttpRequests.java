@@ -45,6 +45,16 @@ public final class HttpRequests {
     return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
   }
 
+  /** The scheme and host the caller reached us at, as API Gateway forwards them: {@code https://api.example}. */
+  public static String baseUrl(APIGatewayV2HTTPEvent event) {
+    String proto = header(event, "x-forwarded-proto");
+    String host = header(event, "host");
+    if (host == null && event.getRequestContext() != null) {
+      host = event.getRequestContext().getDomainName();
+    }
+    return (proto == null ? "https" : proto) + "://" + (host == null ? "localhost" : host);
+  }
+
   /** A header by lower-case name (API Gateway lower-cases them), or null. */
   public static String header(APIGatewayV2HTTPEvent event, String name) {
     Map<String, String> headers = event.getHeaders();
