@@ -50,7 +50,7 @@ public class ConsumerWithoutClickIdKeysTest {
         "203.0.113.10", "UA", null, null, clickedAt.plusSeconds(40L * 86400)));
     Queues.drain("DeliveryQueue");
     Postback p = new Postback("pb-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", clickId, campaignId, null,
-        "sale", "T1", new BigDecimal("10"), new BigDecimal("2.5"), "USD", null, null, null, null, false, Map.of());
+        "sale", "T1", new BigDecimal("10"), new BigDecimal("2.5"), "USD", null, null, null, null, false, Map.of(), java.util.Set.of());
     ObjectNode event = Events.load("sqs-conversion.json");
     ((ObjectNode) event.get("Records").get(0)).put("body", PostbackJson.write(p));
 
