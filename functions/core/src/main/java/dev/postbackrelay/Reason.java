@@ -1,5 +1,7 @@
 package dev.postbackrelay;
 
+import java.util.Locale;
+
 /**
  * Every machine-readable reason this product gives, with the HTTP status it maps to where it is
  * returned synchronously and the sentence shown to the caller.
@@ -98,7 +100,7 @@ public enum Reason {
 
   /** The code as it appears on the wire, e.g. {@code missing_click_id}. */
   public String code() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public int httpStatus() {

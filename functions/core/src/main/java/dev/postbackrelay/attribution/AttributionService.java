@@ -3,10 +3,10 @@ package dev.postbackrelay.attribution;
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.forwarding.Delivery;
 import dev.postbackrelay.forwarding.DeliveryQueue;
 import dev.postbackrelay.postback.Postback;
@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class AttributionService {
    */
   public Map<String, Result> attributeAll(List<Postback> batch) {
     List<Postback> resolved = new ArrayList<>(batch.size());
-    Set<String> lifetime = new java.util.HashSet<>();
+    Set<String> lifetime = new HashSet<>();
     Map<String, Result> results = new LinkedHashMap<>();
     for (Postback p : batch) {
       if (p.clickId() != null) {

@@ -1,5 +1,6 @@
 package dev.postbackrelay.attribution;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,8 +35,8 @@ public interface ConversionStore {
    * @return false when another claim on the same (target, status) is still live at {@code now},
    *     or the conversion does not exist
    */
-  boolean claim(String clickId, String key, String target, ConversionStatus status, java.time.Instant until,
-      java.time.Instant now);
+  boolean claim(String clickId, String key, String target, ConversionStatus status, Instant until,
+      Instant now);
 
   /** Appends a delivery attempt to the conversion's log and releases its (target, status) claim. */
   void recordDelivery(String clickId, String key, DeliveryAttempt attempt);

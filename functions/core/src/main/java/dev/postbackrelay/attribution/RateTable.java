@@ -1,6 +1,9 @@
 package dev.postbackrelay.attribution;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,12 +26,12 @@ public final class RateTable {
 
   /** Parses {@code "EUR=0.92,GBP=0.79"}; USD is implied as 1. */
   public static RateTable parse(String spec) {
-    java.util.HashMap<String, BigDecimal> rates = new java.util.HashMap<>();
+    HashMap<String, BigDecimal> rates = new HashMap<>();
     if (spec != null) {
       for (String part : spec.split(",")) {
         String[] kv = part.trim().split("=");
         if (kv.length == 2) {
-          rates.put(kv[0].trim().toUpperCase(java.util.Locale.ROOT), new BigDecimal(kv[1].trim()));
+          rates.put(kv[0].trim().toUpperCase(Locale.ROOT), new BigDecimal(kv[1].trim()));
         }
       }
     }
@@ -44,6 +47,6 @@ public final class RateTable {
     if (f == null || t == null) {
       return Optional.empty();
     }
-    return Optional.of(t.divide(f, 10, java.math.RoundingMode.HALF_EVEN));
+    return Optional.of(t.divide(f, 10, RoundingMode.HALF_EVEN));
   }
 }

@@ -2,6 +2,7 @@ package dev.postbackrelay.campaign;
 
 import dev.postbackrelay.attribution.ConversionStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +118,7 @@ public record Campaign(
 
   /** Every destination: each affiliate's postback URL (id {@code affiliate:<id>}), then the others. */
   public List<Destination> allDestinations() {
-    List<Destination> all = new java.util.ArrayList<>();
+    List<Destination> all = new ArrayList<>();
     affiliates.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .filter(a -> a.getValue().postbackUrl() != null)
         .forEach(a -> all.add(Destination.affiliatePostback(a.getKey(), a.getValue())));

@@ -6,8 +6,14 @@ import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.forwarding.UrlTemplate;
 import dev.postbackrelay.postback.Cidr;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What makes a campaign definition acceptable. Checked when an operator stores it, so that a bad
@@ -17,7 +23,7 @@ public final class CampaignRules {
 
   static final String ID_PATTERN = "[A-Za-z0-9_.-]{1,64}";
   /** Checked on every click and postback: compiled once. */
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(ID_PATTERN);
+  private static final Pattern ID = Pattern.compile(ID_PATTERN);
 
   private CampaignRules() {}
 
@@ -131,7 +137,7 @@ public final class CampaignRules {
    */
   private static void outboundUrl(String field, String url, OutboundGuard guard) {
     require(url.length() <= MAX_URL_CHARS, field + " must be at most " + MAX_URL_CHARS + " characters.");
-    java.net.URI uri;
+    URI uri;
     try {
       uri = guard.checkShape(url);
     } catch (RejectedException e) {
@@ -143,7 +149,7 @@ public final class CampaignRules {
         field + " has a port outside 1..65535.");
   }
 
-  private static void requireNames(String field, java.util.Set<String> names) {
+  private static void requireNames(String field, Set<String> names) {
     require(names.size() <= MAX_ENTRIES, field + " may list at most " + MAX_ENTRIES + " entries.");
     names.forEach(n -> require(n.length() <= 64, field + " entries must be at most 64 characters."));
   }
@@ -152,14 +158,14 @@ public final class CampaignRules {
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
-  private static final Map<Destination.Type, java.util.List<String>> REQUIRED_SETTINGS = Map.of(
-      Destination.Type.POSTBACK, java.util.List.of(),
-      Destination.Type.META_CAPI, java.util.List.of("pixel_id", "access_token"),
-      Destination.Type.GOOGLE_ADS, java.util.List.of("customer_id", "conversion_action", "developer_token"),
-      Destination.Type.TIKTOK, java.util.List.of("pixel_code", "access_token"));
+  private static final Map<Destination.Type, List<String>> REQUIRED_SETTINGS = Map.of(
+      Destination.Type.POSTBACK, List.of(),
+      Destination.Type.META_CAPI, List.of("pixel_id", "access_token"),
+      Destination.Type.GOOGLE_ADS, List.of("customer_id", "conversion_action", "developer_token"),
+      Destination.Type.TIKTOK, List.of("pixel_code", "access_token"));
 
   private static void validateDestinations(Campaign c, OutboundGuard guard) {
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     require(c.destinations().size() <= MAX_DESTINATIONS, "destinations may list at most " + MAX_DESTINATIONS
         + " destinations (the campaign is stored as one item).");
     for (Destination d : c.destinations()) {
@@ -186,7 +192,7 @@ public final class CampaignRules {
         require(value != null && !value.isBlank(), where + ".settings." + setting + " is required for this type.");
       }
       if (d.type() == Destination.Type.GOOGLE_ADS) {
-        boolean refreshable = java.util.stream.Stream.of("client_id", "client_secret", "refresh_token")
+        boolean refreshable = Stream.of("client_id", "client_secret", "refresh_token")
             .allMatch(k -> d.settings().get(k) != null && !d.settings().get(k).isBlank());
         require(refreshable || d.settings().get("access_token") != null,
             where + ".settings needs client_id, client_secret and refresh_token (recommended: access tokens expire"

@@ -2,6 +2,7 @@ package dev.postbackrelay.click;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A recorded click: who sent the visitor, to which campaign, with which sub ids, and what the
@@ -26,7 +27,7 @@ public record Click(
     String country,
     Instant expiresAt) {
 
-  private static final java.util.regex.Pattern SUB_ID = java.util.regex.Pattern.compile("sub([1-9]|10)");
+  private static final Pattern SUB_ID = Pattern.compile("sub([1-9]|10)");
 
   /** Whether a parameter name is one of {@code sub1}..{@code sub10}. */
   public static boolean isSubId(String name) {

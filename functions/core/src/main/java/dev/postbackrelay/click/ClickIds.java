@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ public final class ClickIds {
   private static final int BODY_BYTES = 14;
 
   static {
-    java.util.Arrays.fill(DECODE, -1);
+    Arrays.fill(DECODE, -1);
     for (int i = 0; i < ALPHABET.length(); i++) {
       DECODE[ALPHABET.charAt(i)] = i;
     }
@@ -86,7 +87,7 @@ public final class ClickIds {
       return false;
     }
     byte[] id = decoded.get();
-    byte[] seen = java.util.Arrays.copyOfRange(id, BODY_BYTES, BODY_BYTES + TAG_BYTES);
+    byte[] seen = Arrays.copyOfRange(id, BODY_BYTES, BODY_BYTES + TAG_BYTES);
     boolean ok = false;
     for (SecretKeySpec key : keys) {
       ok |= MessageDigest.isEqual(seen, tag(key, id));
@@ -122,7 +123,7 @@ public final class ClickIds {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
       mac.update(id, 0, BODY_BYTES);
-      return java.util.Arrays.copyOf(mac.doFinal(), TAG_BYTES);
+      return Arrays.copyOf(mac.doFinal(), TAG_BYTES);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

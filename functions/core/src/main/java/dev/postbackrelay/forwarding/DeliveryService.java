@@ -1,6 +1,7 @@
 package dev.postbackrelay.forwarding;
 
 import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -128,7 +130,7 @@ public final class DeliveryService {
     }
     if (needsAccessToken(resolved)) {
       try {
-        Map<String, String> settings = new java.util.LinkedHashMap<>(resolved.settings());
+        Map<String, String> settings = new LinkedHashMap<>(resolved.settings());
         settings.put("access_token", tokens.accessToken(resolved));
         resolved = new Destination(resolved.id(), resolved.type(), resolved.affiliateId(), resolved.url(),
             resolved.method(), resolved.format(), resolved.urlEncode(), resolved.events(), resolved.statuses(),
@@ -174,7 +176,7 @@ public final class DeliveryService {
 
   /** The destination with its secret references resolved (signing secret and settings). */
   private Destination withSecrets(Destination d) {
-    Map<String, String> settings = new java.util.LinkedHashMap<>(d.settings());
+    Map<String, String> settings = new LinkedHashMap<>(d.settings());
     settings.replaceAll((k, v) -> v == null ? null : secrets.resolve(v));
     return new Destination(d.id(), d.type(), d.affiliateId(), d.url(), d.method(), d.format(), d.urlEncode(),
         d.events(), d.statuses(), d.fireOn(), d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()),
@@ -189,7 +191,7 @@ public final class DeliveryService {
   /** The click, or what the conversion remembers of it once the click itself has expired. */
   private Click click(Conversion c) {
     return clicks.find(c.clickId()).orElseGet(() -> new Click(c.clickId(), c.campaignId(), c.affiliateId(),
-        c.createdAt(), dev.postbackrelay.attribution.AttributionService.subs(c.extra()), Map.of(), c.extra(), null,
+        c.createdAt(), AttributionService.subs(c.extra()), Map.of(), c.extra(), null,
         null, null, null, c.createdAt()));
   }
 }

@@ -2,12 +2,19 @@ package dev.postbackrelay.forwarding;
 
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.postback.Cidr;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The SSRF guard: decides whether the product may call a URL, and which addresses it may
@@ -33,40 +40,40 @@ public final class OutboundGuard {
   }
 
   private final boolean allowLoopback;
-  private final java.util.List<dev.postbackrelay.postback.Cidr> exceptions;
+  private final List<Cidr> exceptions;
   private final Resolver resolver;
-  private final java.util.SortedSet<Integer> allowedPorts;
+  private final SortedSet<Integer> allowedPorts;
 
   public OutboundGuard(boolean allowLoopback) {
     this(allowLoopback, InetAddress::getAllByName);
   }
 
   public OutboundGuard(boolean allowLoopback, Resolver resolver) {
-    this(allowLoopback, java.util.List.of(), resolver);
+    this(allowLoopback, List.of(), resolver);
   }
 
   /**
    * @param exceptions CIDR blocks a deployment explicitly allows although they are internal (a
    *     partner reached over a VPC peering, say); empty by default
    */
-  public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, Resolver resolver) {
-    this(allowLoopback, exceptions, java.util.List.of(), resolver);
+  public OutboundGuard(boolean allowLoopback, List<String> exceptions, Resolver resolver) {
+    this(allowLoopback, exceptions, List.of(), resolver);
   }
 
   /**
    * @param allowedPorts the only ports a URL may use (its explicit port, else the scheme's: 80 for
    *     http, 443 for https); empty allows any port
    */
-  public OutboundGuard(boolean allowLoopback, java.util.List<String> exceptions, java.util.Collection<Integer> allowedPorts,
+  public OutboundGuard(boolean allowLoopback, List<String> exceptions, Collection<Integer> allowedPorts,
       Resolver resolver) {
     for (int port : allowedPorts) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("an allowed outbound port must be 1-65535, not " + port);
       }
     }
-    this.allowedPorts = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(allowedPorts));
+    this.allowedPorts = Collections.unmodifiableSortedSet(new TreeSet<>(allowedPorts));
     this.allowLoopback = allowLoopback;
-    this.exceptions = exceptions.stream().map(dev.postbackrelay.postback.Cidr::parse).toList();
+    this.exceptions = exceptions.stream().map(Cidr::parse).toList();
     for (var block : this.exceptions) {
       for (String never : new String[] {"127.0.0.1", "169.254.169.254", "::1", "fd00:ec2:0:0:0:0:0:254"}) {
         if (block.contains(never) && !(allowLoopback && never.equals("127.0.0.1"))) {
@@ -77,13 +84,13 @@ public final class OutboundGuard {
     this.resolver = resolver;
   }
 
-  public static OutboundGuard withExceptions(boolean allowLoopback, java.util.List<String> exceptions) {
+  public static OutboundGuard withExceptions(boolean allowLoopback, List<String> exceptions) {
     return new OutboundGuard(allowLoopback, exceptions, InetAddress::getAllByName);
   }
 
   /** The deployed guard: its exceptions and allowed ports (empty: any port), resolving with the system's DNS. */
-  public static OutboundGuard withExceptions(boolean allowLoopback, java.util.List<String> exceptions,
-      java.util.Collection<Integer> allowedPorts) {
+  public static OutboundGuard withExceptions(boolean allowLoopback, List<String> exceptions,
+      Collection<Integer> allowedPorts) {
     return new OutboundGuard(allowLoopback, exceptions, allowedPorts, InetAddress::getAllByName);
   }
 
@@ -105,7 +112,7 @@ public final class OutboundGuard {
     int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     if (!allowedPorts.isEmpty() && !allowedPorts.contains(port)) {
       throw new RejectedException(Reason.FORBIDDEN_DESTINATION, "Port " + port + " is not allowed: this deployment"
-          + " sends only to ports " + allowedPorts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+          + " sends only to ports " + allowedPorts.stream().map(String::valueOf).collect(Collectors.joining(", "))
           + " (RELAY_OUTBOUND_ALLOWED_PORTS).");
     }
     String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();

@@ -3,6 +3,7 @@ package dev.postbackrelay.forwarding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -22,12 +23,12 @@ public record RetrySchedule(List<Duration> delays) {
   public static RetrySchedule parse(String spec) {
     List<Duration> delays = new ArrayList<>();
     for (String part : spec.split(",")) {
-      String p = part.trim().toLowerCase(java.util.Locale.ROOT);
+      String p = part.trim().toLowerCase(Locale.ROOT);
       if (p.isEmpty()) {
         continue;
       }
       if (p.startsWith("p")) {
-        delays.add(Duration.parse(p.toUpperCase(java.util.Locale.ROOT)));
+        delays.add(Duration.parse(p.toUpperCase(Locale.ROOT)));
         continue;
       }
       long n = Long.parseLong(p.substring(0, p.length() - 1));

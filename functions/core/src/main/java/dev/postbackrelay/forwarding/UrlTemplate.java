@@ -3,6 +3,8 @@ package dev.postbackrelay.forwarding;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +27,7 @@ public final class UrlTemplate {
    * The macros of a postback URL template. {@code {currency}} is the sale amount's currency,
    * {@code {payout_currency}} the payout's (the campaign's, once converted).
    */
-  public static final java.util.Set<String> POSTBACK_MACROS = java.util.Set.of("click_id", "sub1", "sub2", "sub3",
+  public static final Set<String> POSTBACK_MACROS = Set.of("click_id", "sub1", "sub2", "sub3",
       "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10", "event", "status", "payout", "amount", "currency", "payout_currency", "txid",
       "campaign_id", "affiliate_id", "external_id");
 
@@ -41,13 +43,13 @@ public final class UrlTemplate {
   /**
    * @param known macro names this template language defines (a known name with no value fills empty)
    */
-  public static String fill(String template, Map<String, String> values, java.util.Set<String> known) {
+  public static String fill(String template, Map<String, String> values, Set<String> known) {
     return fill(template, values, known, UrlTemplate::encode);
   }
 
   /** {@link #fill} with another encoding of the values (a partner that wants them less encoded). */
-  public static String fill(String template, Map<String, String> values, java.util.Set<String> known,
-      java.util.function.UnaryOperator<String> encoder) {
+  public static String fill(String template, Map<String, String> values, Set<String> known,
+      UnaryOperator<String> encoder) {
     Matcher m = MACRO.matcher(template);
     StringBuilder out = new StringBuilder(template.length() + 64);
     while (m.find()) {
@@ -67,8 +69,8 @@ public final class UrlTemplate {
    * @throws OriginChangedException when the template's origin holds a macro (or a brace), or the
    *     filled URL's origin is not the template's
    */
-  public static String fillSameOrigin(String template, Map<String, String> values, java.util.Set<String> known,
-      java.util.function.UnaryOperator<String> encoder) {
+  public static String fillSameOrigin(String template, Map<String, String> values, Set<String> known,
+      UnaryOperator<String> encoder) {
     if (macroInOrigin(template)) {
       throw new OriginChangedException();
     }

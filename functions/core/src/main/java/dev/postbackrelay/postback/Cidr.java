@@ -2,6 +2,7 @@ package dev.postbackrelay.postback;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 CIDR block ({@code 203.0.113.0/24}, {@code 2001:db8::/32}, or one address). */
 public record Cidr(byte[] network, int prefix) {
@@ -44,8 +45,8 @@ public record Cidr(byte[] network, int prefix) {
     return (address[full] & mask) == (network[full] & mask);
   }
 
-  private static final java.util.regex.Pattern IPV4 =
-      java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV4 =
+      Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
   /** Parses an IP literal without ever doing a DNS lookup: dotted-quad IPv4, or IPv6 (has a ':'). */
   private static InetAddress literal(String ip) throws UnknownHostException {

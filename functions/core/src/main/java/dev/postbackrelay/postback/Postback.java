@@ -3,6 +3,7 @@ package dev.postbackrelay.postback;
 import dev.postbackrelay.attribution.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,11 +55,11 @@ public record Postback(
     IP_ALLOWLIST;
 
     public String code() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     public static Authentication fromCode(String code) {
-      return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+      return valueOf(code.toUpperCase(Locale.ROOT));
     }
   }
 

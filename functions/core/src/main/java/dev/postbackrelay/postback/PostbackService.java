@@ -4,6 +4,7 @@ import dev.postbackrelay.Params;
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
@@ -13,13 +14,19 @@ import dev.postbackrelay.click.ClickStore;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Currency;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Accepts postbacks at the edge: checks everything that can be checked without attribution
@@ -56,20 +63,20 @@ public final class PostbackService {
       "cnv_currency", "txid", "tid", "order_id", "action_id", "transaction_id", "token", "secret", "key",
       "security_token", "campaign_id", "affiliate_id", "ref_id", "customer_id", "new_customer", "conversion_rate",
       "return", "ts", "sig", "lead_status", "sale_status", "rejected_status", "rebill_status", "chargeback_status");
-  private static final Set<String> ISO_CURRENCIES = java.util.Currency.getAvailableCurrencies().stream()
-      .map(java.util.Currency::getCurrencyCode).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final Set<String> ISO_CURRENCIES = Currency.getAvailableCurrencies().stream()
+      .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
   /** txid and customer_id are keys: capped well inside DynamoDB's 1 KiB sort-key limit. */
   static final int MAX_KEY_CHARS = 128;
-  private static final java.util.regex.Pattern EVENT_NAME = java.util.regex.Pattern.compile("[a-z0-9_.:-]{1,64}");
+  private static final Pattern EVENT_NAME = Pattern.compile("[a-z0-9_.:-]{1,64}");
   /** ASCII digits, one optional fraction and a short exponent: what {@link #decimal} parses at all. */
-  private static final java.util.regex.Pattern DECIMAL_TEXT =
-      java.util.regex.Pattern.compile("\\+?[0-9]{1,40}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,3})?|\\+?\\.[0-9]{1,40}");
+  private static final Pattern DECIMAL_TEXT =
+      Pattern.compile("\\+?[0-9]{1,40}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,3})?|\\+?\\.[0-9]{1,40}");
   private static final int MAX_EXTRA = 40;
   private static final int MAX_VALUE = 512;
 
   private final CampaignStore campaigns;
   private final ClickStore clicks;
-  private final dev.postbackrelay.attribution.ConversionStore conversions;
+  private final ConversionStore conversions;
   private final ClickIds clickIds;
   private final ConversionQueue queue;
   private final SignatureReplayStore replays;
@@ -81,7 +88,7 @@ public final class PostbackService {
    *     expired from the store: its conversions still say which campaign it belonged to
    * @param replays written once per signed postback, never for unsigned ones
    */
-  public PostbackService(CampaignStore campaigns, ClickStore clicks, dev.postbackrelay.attribution.ConversionStore conversions,
+  public PostbackService(CampaignStore campaigns, ClickStore clicks, ConversionStore conversions,
       ClickIds clickIds, ConversionQueue queue, SignatureReplayStore replays, PostbackIds postbackIds, Clock clock) {
     this.replays = replays;
     this.campaigns = campaigns;
@@ -176,8 +183,8 @@ public final class PostbackService {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] hash = sha.digest((campaign.id() + "\n" + p.first("sig").orElseThrow().toLowerCase(Locale.ROOT))
           .getBytes(StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(hash);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
@@ -244,7 +251,7 @@ public final class PostbackService {
 
   /** @return every credential the postback proved (all the campaign has; none when it asks for none) */
   private Set<Postback.Authentication> authenticate(Campaign campaign, InboundPostback in) {
-    Set<Postback.Authentication> proved = java.util.EnumSet.noneOf(Postback.Authentication.class);
+    Set<Postback.Authentication> proved = EnumSet.noneOf(Postback.Authentication.class);
     if (!campaign.ipAllowlist().isEmpty()
         && campaign.ipAllowlist().stream().noneMatch(block -> Cidr.parse(block).contains(in.sourceIp()))) {
       throw new RejectedException(Reason.IP_NOT_ALLOWED);

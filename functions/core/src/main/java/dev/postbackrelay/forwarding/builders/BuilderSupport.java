@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /** What every builder shares: headers, signing, URL checks, money and settings. */
 final class BuilderSupport {
@@ -186,8 +187,8 @@ final class BuilderSupport {
    * announced, so that a platform deduplicating on it counts a pending-then-approved conversion once.
    */
   static String conversionEventId(Conversion conversion) {
-    return java.util.UUID.nameUUIDFromBytes((conversion.clickId() + "|" + conversion.event() + "|" + conversion.txid())
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes((conversion.clickId() + "|" + conversion.event() + "|" + conversion.txid())
+        .getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /**

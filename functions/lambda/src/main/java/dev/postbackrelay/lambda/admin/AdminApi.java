@@ -23,7 +23,13 @@ import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.postback.NetworkPostbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operations behind the admin routes, answering with JSON views: campaigns (secrets masked),
@@ -47,7 +53,7 @@ public class AdminApi {
   SqsDeliveryQueue deliveries;
 
   /** Moves dead deliveries back onto the delivery queue ({@code ?max=}, default and cap 1000). */
-  public ObjectNode replayDeadDeliveries(java.util.List<java.util.Map.Entry<String, String>> query) {
+  public ObjectNode replayDeadDeliveries(List<Map.Entry<String, String>> query) {
     int max = 1000;
     for (var p : query) {
       if (p.getKey().equals("max")) {
@@ -174,7 +180,7 @@ public class AdminApi {
 
   private static Destination unmask(Destination sent, Destination stored) {
     String where = "destinations[" + sent.id() + "].";
-    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(sent.settings());
+    Map<String, String> settings = new LinkedHashMap<>(sent.settings());
     boolean masked = CampaignJson.MASK.equals(sent.signingSecret())
         || settings.values().stream().anyMatch(CampaignJson.MASK::equals);
     if (masked && stored != null) {
@@ -182,7 +188,7 @@ public class AdminApi {
       if (changed != null) {
         String secret = CampaignJson.MASK.equals(sent.signingSecret()) ? "signing_secret"
             : "settings." + settings.entrySet().stream().filter(e -> CampaignJson.MASK.equals(e.getValue()))
-                .map(java.util.Map.Entry::getKey).sorted().findFirst().orElseThrow();
+                .map(Map.Entry::getKey).sorted().findFirst().orElseThrow();
         throw new RejectedException(Reason.INVALID_CAMPAIGN, where + secret + " is sent masked but the destination's "
             + changed + " changed: a stored secret goes only where it went before. Send the secret again.");
       }
@@ -199,13 +205,13 @@ public class AdminApi {
     if (sent.type() != stored.type()) {
       return "type";
     }
-    if (!java.util.Objects.equals(sent.url(), stored.url())) {
+    if (!Objects.equals(sent.url(), stored.url())) {
       return "url";
     }
-    java.util.Set<String> names = new java.util.TreeSet<>(sent.settings().keySet());
+    Set<String> names = new TreeSet<>(sent.settings().keySet());
     names.addAll(stored.settings().keySet());
     return names.stream().filter(CampaignRules::isEndpointSetting)
-        .filter(k -> !java.util.Objects.equals(sent.settings().get(k), stored.settings().get(k)))
+        .filter(k -> !Objects.equals(sent.settings().get(k), stored.settings().get(k)))
         .findFirst().map(k -> "settings." + k).orElse(null);
   }
 

@@ -3,6 +3,7 @@ package dev.postbackrelay.lambda.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,10 +68,10 @@ public interface RelayConfig {
     Duration readTimeout();
 
     /** Internal CIDR blocks a deployment explicitly allows as destinations (e.g. a peered partner). */
-    Optional<java.util.List<String>> allowedCidrs();
+    Optional<List<String>> allowedCidrs();
 
     /** The only ports destinations may use (e.g. {@code 80,443}); unset allows any port. */
-    Optional<java.util.List<Integer>> allowedPorts();
+    Optional<List<Integer>> allowedPorts();
   }
 
   /** Outbound delivery. */

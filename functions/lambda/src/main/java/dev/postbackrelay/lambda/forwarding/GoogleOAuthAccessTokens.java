@@ -7,12 +7,17 @@ import dev.postbackrelay.forwarding.AccessTokens;
 import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.forwarding.OutboundRequest;
 import dev.postbackrelay.forwarding.UrlTemplate;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,7 +78,7 @@ public final class GoogleOAuthAccessTokens implements AccessTokens {
       long lifetime = json.path("expires_in").asLong(3600);
       cache.put(key, new Token(token, now.plusSeconds(lifetime).minus(MARGIN)));
       return token;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("token endpoint answered something else than JSON", e);
     }
   }
@@ -81,14 +86,14 @@ public final class GoogleOAuthAccessTokens implements AccessTokens {
   /** The destination id, then SHA-256 over each part, length-prefixed so no two part lists collide. */
   static String cacheKey(String destinationId, String... parts) {
     try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String part : parts) {
         byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
-        sha.update(java.nio.ByteBuffer.allocate(4).putInt(part == null ? -1 : bytes.length).array());
+        sha.update(ByteBuffer.allocate(4).putInt(part == null ? -1 : bytes.length).array());
         sha.update(bytes);
       }
-      return destinationId + "|" + java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return destinationId + "|" + HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
   }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.metrics.Metrics;
@@ -41,7 +42,7 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
           : HttpResponses.json(200, HttpResponses.object().put("status", "accepted").put("postback_id", accepted.postbackId()));
       return HttpResponses.withHeader(response, "x-postback-id", accepted.postbackId());
     } catch (RuntimeException e) {
-      if (e instanceof dev.postbackrelay.RejectedException r) {
+      if (e instanceof RejectedException r) {
         metrics.count("Rejected", r.reason().code());
       }
       return HttpResponses.failure(e, requestId);

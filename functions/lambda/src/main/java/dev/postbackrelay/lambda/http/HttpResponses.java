@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbackrelay.QueueUnavailableException;
 import dev.postbackrelay.Reason;
 import dev.postbackrelay.RejectedException;
+import java.util.HashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -39,7 +40,7 @@ public final class HttpResponses {
 
   /** The same response with one more header. */
   public static APIGatewayV2HTTPResponse withHeader(APIGatewayV2HTTPResponse response, String name, String value) {
-    Map<String, String> headers = new java.util.HashMap<>(response.getHeaders());
+    Map<String, String> headers = new HashMap<>(response.getHeaders());
     headers.put(name, value);
     response.setHeaders(headers);
     return response;

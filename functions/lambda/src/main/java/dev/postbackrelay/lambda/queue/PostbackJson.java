@@ -1,15 +1,19 @@
 package dev.postbackrelay.lambda.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.postback.Postback;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The wire form of a {@link Postback}: the conversion queue's message body and the postback log's
@@ -21,8 +25,8 @@ import java.util.Map;
  */
 public final class PostbackJson {
 
-  private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private PostbackJson() {}
 
@@ -92,8 +96,8 @@ public final class PostbackJson {
   }
 
   /** Absent (a message queued before the field existed): unauthenticated, the safe reading. */
-  private static java.util.Set<Postback.Authentication> authenticatedBy(JsonNode n) {
-    java.util.Set<Postback.Authentication> out = java.util.EnumSet.noneOf(Postback.Authentication.class);
+  private static Set<Postback.Authentication> authenticatedBy(JsonNode n) {
+    Set<Postback.Authentication> out = EnumSet.noneOf(Postback.Authentication.class);
     n.path("authenticated_by").forEach(v -> out.add(Postback.Authentication.fromCode(v.asText())));
     return out;
   }

@@ -3,10 +3,12 @@ package dev.postbackrelay.lambda.queue;
 import dev.postbackrelay.forwarding.Delivery;
 import dev.postbackrelay.forwarding.DeliveryQueue;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -70,7 +72,7 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
       // a one-second long poll (a short one may miss messages): its attempt may outlast the client's
       List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(want)
           .waitTimeSeconds(1).visibilityTimeout(60)
-          .overrideConfiguration(o -> o.apiCallAttemptTimeout(java.time.Duration.ofSeconds(2)))).messages();
+          .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(2)))).messages();
       if (messages.isEmpty()) {
         return moved;
       }
@@ -88,9 +90,9 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
         return moved;
       }
       send(deliveries);
-      List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+      List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
       for (int i = 0; i < movable.size(); i++) {
-        deletes.add(software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+        deletes.add(DeleteMessageBatchRequestEntry.builder()
             .id(Integer.toString(i)).receiptHandle(movable.get(i).receiptHandle()).build());
       }
       sqs.deleteMessageBatch(b -> b.queueUrl(deadLetterQueueUrl).entries(deletes));

@@ -3,6 +3,7 @@ package dev.postbackrelay.lambda.store;
 import static dev.postbackrelay.lambda.store.Attr.s;
 
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.lambda.admin.CampaignJson;
 import java.time.Clock;
@@ -43,7 +44,7 @@ public final class DynamoCampaignStore implements CampaignStore {
 
   @Override
   public Optional<Campaign> find(String campaignId) {
-    if (!dev.postbackrelay.campaign.CampaignRules.isValidId(campaignId)) {
+    if (!CampaignRules.isValidId(campaignId)) {
       return Optional.empty(); // no campaign can have it, and DynamoDB would refuse an oversized key
     }
     Instant now = clock.instant();

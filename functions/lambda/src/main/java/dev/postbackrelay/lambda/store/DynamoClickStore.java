@@ -10,10 +10,12 @@ import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +66,7 @@ public final class DynamoClickStore implements ClickStore {
   @Override
   public Map<String, Click> findAll(Collection<String> clickIds) {
     Map<String, Click> found = new LinkedHashMap<>();
-    List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(clickIds)); // BatchGetItem refuses repeats
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(clickIds)); // BatchGetItem refuses repeats
     for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
       List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))
           .stream().map(DynamoClickStore::key).toList();
@@ -93,6 +95,6 @@ public final class DynamoClickStore implements ClickStore {
     return new Click(str(item, CLICK_ID), str(item, CAMPAIGN_ID), str(item, AFFILIATE_ID), millis(item, CREATED_AT),
         stringMap(item, SUBS), stringMap(item, PLATFORM_IDS), stringMap(item, EXTRA), str(item, IP),
         str(item, USER_AGENT), str(item, REFERER), str(item, COUNTRY),
-        java.time.Instant.ofEpochSecond(Attr.num(item, EXPIRES_AT)));
+        Instant.ofEpochSecond(Attr.num(item, EXPIRES_AT)));
   }
 }

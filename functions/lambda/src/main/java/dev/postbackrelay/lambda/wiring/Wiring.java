@@ -131,8 +131,8 @@ public class Wiring {
   @Singleton
   OutboundGuard outboundGuard(RelayConfig config) {
     return OutboundGuard.withExceptions(config.outbound().allowLoopback(),
-        config.outbound().allowedCidrs().orElse(java.util.List.of()),
-        config.outbound().allowedPorts().orElse(java.util.List.of()));
+        config.outbound().allowedCidrs().orElse(List.of()),
+        config.outbound().allowedPorts().orElse(List.of()));
   }
 
   @Produces

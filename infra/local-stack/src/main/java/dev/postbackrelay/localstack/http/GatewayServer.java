@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -405,7 +406,7 @@ final class GatewayServer implements AutoCloseable {
             || !line.substring(0, colon).matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
           throw Refusal.badRequest("A header line is not `Name: value`.");
         }
-        headers.computeIfAbsent(line.substring(0, colon), k -> new java.util.ArrayList<>())
+        headers.computeIfAbsent(line.substring(0, colon), k -> new ArrayList<>())
             .add(line.substring(colon + 1).trim());
       }
       return new Head(parts[0], rawPath, rawQuery, parts[2], headers);
