@@ -1,14 +1,13 @@
 package dev.postbackrelay.attribution;
 
-import dev.postbackrelay.Reason;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.forwarding.Delivery;
-import dev.postbackrelay.forwarding.DeliveryQueue;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.postback.Postback;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

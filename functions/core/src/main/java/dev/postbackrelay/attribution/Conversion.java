@@ -1,5 +1,6 @@
 package dev.postbackrelay.attribution;
 
+import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

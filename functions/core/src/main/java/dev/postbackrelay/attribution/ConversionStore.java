@@ -1,5 +1,7 @@
 package dev.postbackrelay.attribution;
 
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.postback.GoneClickCampaigns;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +13,12 @@ import java.util.Optional;
  * conversion, so concurrent or repeated postbacks cannot count a conversion twice or apply a
  * status change twice; no method reads before it writes.
  */
-public interface ConversionStore {
+public interface ConversionStore extends GoneClickCampaigns {
+
+  @Override
+  default Optional<String> campaignOfGoneClick(String clickId) {
+    return findByClick(clickId).stream().map(Conversion::campaignId).findFirst();
+  }
 
   /**
    * Stores {@code conversion} under {@code key} unless one exists.

@@ -1,6 +1,6 @@
 package dev.postbackrelay.attribution;
 
-import dev.postbackrelay.Reason;
+import dev.postbackrelay.common.Reason;
 
 /**
  * What attribution decided for one postback. A normal outcome, not an error: every decision is

@@ -1,5 +1,6 @@
 package dev.postbackrelay.attribution;
 
+import dev.postbackrelay.common.ConversionStatus;
 import java.time.Instant;
 
 /**

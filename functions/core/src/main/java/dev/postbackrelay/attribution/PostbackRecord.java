@@ -1,6 +1,6 @@
 package dev.postbackrelay.attribution;
 
-import dev.postbackrelay.Reason;
+import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.postback.Postback;
 import java.time.Instant;
 

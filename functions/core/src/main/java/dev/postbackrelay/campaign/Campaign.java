@@ -1,6 +1,6 @@
 package dev.postbackrelay.campaign;
 
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

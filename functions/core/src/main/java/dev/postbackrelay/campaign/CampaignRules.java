@@ -1,10 +1,10 @@
 package dev.postbackrelay.campaign;
 
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.forwarding.OutboundGuard;
-import dev.postbackrelay.forwarding.UrlTemplate;
-import dev.postbackrelay.postback.Cidr;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.net.Cidr;
+import dev.postbackrelay.net.OutboundGuard;
+import dev.postbackrelay.net.UrlTemplate;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.postbackrelay.campaign;
 
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,12 +1,12 @@
 package dev.postbackrelay.click;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
-import dev.postbackrelay.forwarding.UrlTemplate;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.net.UrlTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,15 +1,17 @@
 package dev.postbackrelay.forwarding;
 
-import dev.postbackrelay.RejectedException;
 import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.net.OutboundGuard;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.postbackrelay.forwarding;
 
+import dev.postbackrelay.net.OutboundGuard;
 import java.net.InetAddress;
 
 /**

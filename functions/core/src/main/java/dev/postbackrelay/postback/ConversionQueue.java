@@ -1,6 +1,6 @@
 package dev.postbackrelay.postback;
 
-import dev.postbackrelay.QueueUnavailableException;
+import dev.postbackrelay.common.QueueUnavailableException;
 
 /**
  * The durable hand-off between accepting a postback and attributing it.

@@ -1,6 +1,6 @@
 package dev.postbackrelay.postback;
 
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,16 +1,16 @@
 package dev.postbackrelay.postback;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.attribution.ConversionStatus;
-import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.net.Cidr;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,7 +76,7 @@ public final class PostbackService {
 
   private final CampaignStore campaigns;
   private final ClickStore clicks;
-  private final ConversionStore conversions;
+  private final GoneClickCampaigns conversions;
   private final ClickIds clickIds;
   private final ConversionQueue queue;
   private final SignatureReplayStore replays;
@@ -88,7 +88,7 @@ public final class PostbackService {
    *     expired from the store: its conversions still say which campaign it belonged to
    * @param replays written once per signed postback, never for unsigned ones
    */
-  public PostbackService(CampaignStore campaigns, ClickStore clicks, ConversionStore conversions,
+  public PostbackService(CampaignStore campaigns, ClickStore clicks, GoneClickCampaigns conversions,
       ClickIds clickIds, ConversionQueue queue, SignatureReplayStore replays, PostbackIds postbackIds, Clock clock) {
     this.replays = replays;
     this.campaigns = campaigns;
@@ -105,7 +105,7 @@ public final class PostbackService {
    *
    * @return the queued postback (its id is what the sender is told)
    * @throws RejectedException for anything the sender must fix; nothing was queued
-   * @throws dev.postbackrelay.QueueUnavailableException when the queue did not take it
+   * @throws dev.postbackrelay.common.QueueUnavailableException when the queue did not take it
    */
   public Postback accept(InboundPostback in) {
     Params p = in.params();
@@ -128,7 +128,7 @@ public final class PostbackService {
     }
     if (campaign == null) {
       String campaignId = clicks.find(clickId).map(Click::campaignId)
-          .or(() -> conversions.findByClick(clickId).stream().map(c -> c.campaignId()).findFirst())
+          .or(() -> conversions.campaignOfGoneClick(clickId))
           .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
       campaign = campaign(campaignId);
     }

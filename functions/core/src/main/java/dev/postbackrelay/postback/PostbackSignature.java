@@ -1,6 +1,6 @@
 package dev.postbackrelay.postback;
 
-import dev.postbackrelay.Params;
+import dev.postbackrelay.common.Params;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -92,7 +92,7 @@ public final class PostbackSignature {
   }
 
   /**
-   * Only {@code A-Z} lower-cased, as {@link dev.postbackrelay.Params} compares names: with Unicode
+   * Only {@code A-Z} lower-cased, as {@link dev.postbackrelay.common.Params} compares names: with Unicode
    * rules {@code "\u017Fig"} (long s) would equal {@code sig} and escape the signature.
    */
   static String asciiLower(String name) {

@@ -1,7 +1,7 @@
 package dev.postbackrelay.postback;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.postbackrelay.attribution;
 
-import static dev.postbackrelay.attribution.ConversionStatus.APPROVED;
-import static dev.postbackrelay.attribution.ConversionStatus.CHARGEBACK;
-import static dev.postbackrelay.attribution.ConversionStatus.PENDING;
+import static dev.postbackrelay.common.ConversionStatus.APPROVED;
+import static dev.postbackrelay.common.ConversionStatus.CHARGEBACK;
+import static dev.postbackrelay.common.ConversionStatus.PENDING;
 import static dev.postbackrelay.testing.CampaignBuilder.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,18 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Reason;
 import dev.postbackrelay.attribution.AttributionService.Result;
 import dev.postbackrelay.attribution.Decision.Outcome;
 import dev.postbackrelay.campaign.Affiliate;
-import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Destination.Trigger;
-import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.testing.CoreFixture;
-import dev.postbackrelay.testing.ScriptedPostbackSender;
 import dev.postbackrelay.testing.ScriptedPostbackSender.Call;
+import dev.postbackrelay.testing.ScriptedPostbackSender;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.forwarding.OutboundGuard;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.net.OutboundGuard;
 import java.net.UnknownHostException;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** What a campaign must hold before it is stored: the rules of {@link CampaignRules}. */
 class CampaignRulesTest {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.testing.CoreFixture;
 import java.time.Duration;
 import java.util.LinkedHashMap;

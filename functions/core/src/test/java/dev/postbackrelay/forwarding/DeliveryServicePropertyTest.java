@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.forwarding.PostbackSender.Response;
 import dev.postbackrelay.testing.CoreFixture;
-import dev.postbackrelay.testing.ScriptedPostbackSender;
 import dev.postbackrelay.testing.ScriptedPostbackSender.Call;
+import dev.postbackrelay.testing.ScriptedPostbackSender;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.postbackrelay.forwarding;
 
-import static dev.postbackrelay.attribution.ConversionStatus.APPROVED;
-import static dev.postbackrelay.attribution.ConversionStatus.PENDING;
+import static dev.postbackrelay.common.ConversionStatus.APPROVED;
+import static dev.postbackrelay.common.ConversionStatus.PENDING;
 import static dev.postbackrelay.testing.CampaignBuilder.campaign;
 import static dev.postbackrelay.testing.ScriptedPostbackSender.hang;
 import static dev.postbackrelay.testing.ScriptedPostbackSender.ok;
@@ -17,13 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.testing.CoreFixture;
-import dev.postbackrelay.testing.ScriptedPostbackSender;
 import dev.postbackrelay.testing.ScriptedPostbackSender.Call;
+import dev.postbackrelay.testing.ScriptedPostbackSender;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.postback.NetworkPostbackUrls.Entry;
 import dev.postbackrelay.testing.CoreFixture;
 import java.math.BigDecimal;

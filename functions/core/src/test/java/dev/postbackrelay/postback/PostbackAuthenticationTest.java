@@ -4,7 +4,7 @@ import static dev.postbackrelay.testing.CampaignBuilder.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.postbackrelay.Params;
+import dev.postbackrelay.common.Params;
 import dev.postbackrelay.postback.Postback.Authentication;
 import dev.postbackrelay.testing.CoreFixture;
 import java.util.LinkedHashMap;

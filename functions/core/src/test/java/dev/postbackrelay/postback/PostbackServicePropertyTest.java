@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.testing.CoreFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
+import net.jqwik.api.Tuple;
 
 /**
  * Whatever arrives at {@code /postback}, accepting it either queues a postback or refuses it with

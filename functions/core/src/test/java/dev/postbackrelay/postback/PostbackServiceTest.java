@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.QueueUnavailableException;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
+import dev.postbackrelay.common.QueueUnavailableException;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.testing.CoreFixture;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -460,7 +460,7 @@ class PostbackServiceTest {
     void signedPostback_whoseEnqueueFailed_canBeSentAgain() {
       InboundPostback signed = signedPostback(core.clock.instant().getEpochSecond());
       core.queue.goDown();
-      assertThrows(dev.postbackrelay.QueueUnavailableException.class, () -> core.postbackService.accept(signed));
+      assertThrows(dev.postbackrelay.common.QueueUnavailableException.class, () -> core.postbackService.accept(signed));
       core.queue.comeBack();
 
       assertEquals("signed", core.postbackService.accept(signed).campaignId(), "the sender's retry is accepted");

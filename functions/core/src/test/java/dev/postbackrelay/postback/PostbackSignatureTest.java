@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Params;
+import dev.postbackrelay.common.Params;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

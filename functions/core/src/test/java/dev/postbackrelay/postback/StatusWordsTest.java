@@ -1,13 +1,13 @@
 package dev.postbackrelay.postback;
 
-import static dev.postbackrelay.attribution.ConversionStatus.APPROVED;
-import static dev.postbackrelay.attribution.ConversionStatus.CHARGEBACK;
-import static dev.postbackrelay.attribution.ConversionStatus.PENDING;
-import static dev.postbackrelay.attribution.ConversionStatus.REJECTED;
+import static dev.postbackrelay.common.ConversionStatus.APPROVED;
+import static dev.postbackrelay.common.ConversionStatus.CHARGEBACK;
+import static dev.postbackrelay.common.ConversionStatus.PENDING;
+import static dev.postbackrelay.common.ConversionStatus.REJECTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.postbackrelay.Params;
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Params;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

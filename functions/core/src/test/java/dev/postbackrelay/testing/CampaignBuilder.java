@@ -1,10 +1,10 @@
 package dev.postbackrelay.testing;
 
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
+import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,12 +5,12 @@ import static dev.postbackrelay.testing.ContractData.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
+import dev.postbackrelay.common.ConversionStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
+import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

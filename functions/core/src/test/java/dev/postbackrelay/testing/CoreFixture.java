@@ -1,18 +1,18 @@
 package dev.postbackrelay.testing;
 
-import dev.postbackrelay.Params;
 import dev.postbackrelay.attribution.AttributionService;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.RateTable;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickService;
-import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.common.Params;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
-import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.forwarding.RetrySchedule;
 import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.postback.PostbackIds;

@@ -26,7 +26,7 @@ public final class InMemoryConversionStore implements ConversionStore {
   private final Map<String, java.time.Instant> claims = new ConcurrentHashMap<>();
 
   @Override
-  public boolean claim(String clickId, String key, String target, dev.postbackrelay.attribution.ConversionStatus status,
+  public boolean claim(String clickId, String key, String target, dev.postbackrelay.common.ConversionStatus status,
       java.time.Instant until, java.time.Instant now) {
     if (!conversions.containsKey(new Id(clickId, key))) {
       return false;

@@ -6,11 +6,11 @@ import static dev.postbackrelay.testing.ContractData.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.attribution.Decision;
 import dev.postbackrelay.attribution.PostbackLog;
 import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.postback.PostbackIds;
 import java.math.BigDecimal;

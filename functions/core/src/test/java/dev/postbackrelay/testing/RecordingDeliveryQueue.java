@@ -1,8 +1,8 @@
 package dev.postbackrelay.testing;
 
-import dev.postbackrelay.QueueUnavailableException;
-import dev.postbackrelay.forwarding.Delivery;
-import dev.postbackrelay.forwarding.DeliveryQueue;
+import dev.postbackrelay.attribution.Delivery;
+import dev.postbackrelay.attribution.DeliveryQueue;
+import dev.postbackrelay.common.QueueUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
 import dev.postbackrelay.campaign.Affiliate;
@@ -16,7 +16,7 @@ import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.lambda.queue.DeliveryJson;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import io.quarkus.test.junit.QuarkusTest;

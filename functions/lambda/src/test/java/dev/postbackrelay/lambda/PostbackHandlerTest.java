@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
-import dev.postbackrelay.click.Click;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.postback.Postback;
 import io.quarkus.test.junit.QuarkusTest;
@@ -223,7 +223,7 @@ public class PostbackHandlerTest {
     params.put("txid", "SIG-1");
     params.put("ts", Long.toString(now.getEpochSecond()));
     String sig = dev.postbackrelay.postback.PostbackSignature.sign(secret,
-        dev.postbackrelay.postback.PostbackSignature.stringToSign("GET", dev.postbackrelay.Params.of(params).pairs()));
+        dev.postbackrelay.postback.PostbackSignature.stringToSign("GET", dev.postbackrelay.common.Params.of(params).pairs()));
     String query = "campaign_id=signed-pb&click_id=" + signedClick + "&txid=SIG-1&ts=" + now.getEpochSecond() + "&sig=" + sig;
 
     JsonNode first = Events.invoke(Events.http("GET", "GET /postback", "/postback", query));

@@ -48,7 +48,7 @@ class PostbackQueueDownTest {
     params.put("click_id", clickId);
     params.put("ts", Long.toString(ts));
     String sig = dev.postbackrelay.postback.PostbackSignature.sign(secret,
-        dev.postbackrelay.postback.PostbackSignature.stringToSign("GET", dev.postbackrelay.Params.of(params).pairs()));
+        dev.postbackrelay.postback.PostbackSignature.stringToSign("GET", dev.postbackrelay.common.Params.of(params).pairs()));
     String query = "campaign_id=c-down-signed&click_id=" + clickId + "&ts=" + ts + "&sig=" + sig;
 
     for (int attempt = 0; attempt < 2; attempt++) {

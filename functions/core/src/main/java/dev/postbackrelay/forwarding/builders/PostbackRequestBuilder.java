@@ -5,7 +5,7 @@ import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.RequestBuilder;
-import dev.postbackrelay.forwarding.UrlTemplate;
+import dev.postbackrelay.net.UrlTemplate;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -3,9 +3,9 @@ package dev.postbackrelay.forwarding.builders;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.OutboundRequest;
 import java.math.BigDecimal;

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.forwarding.OutboundRequest;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.postbackrelay.lambda.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.config.RelayConfig;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package dev.postbackrelay.lambda.forwarding;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.lambda.metrics.Metrics;

@@ -1,7 +1,7 @@
 package dev.postbackrelay.lambda.forwarding;
 
-import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.forwarding.OutboundRequest;
+import dev.postbackrelay.net.OutboundGuard;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.postbackrelay.attribution.ConversionStatus;
-import dev.postbackrelay.forwarding.Delivery;
+import dev.postbackrelay.attribution.Delivery;
+import dev.postbackrelay.common.ConversionStatus;
 import java.time.Instant;
 
 /** The delivery queue's message body. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.postback.Postback;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.postbackrelay.lambda.queue;
 
-import dev.postbackrelay.QueueUnavailableException;
+import dev.postbackrelay.common.QueueUnavailableException;
 import dev.postbackrelay.postback.ConversionQueue;
 import dev.postbackrelay.postback.Postback;
 import software.amazon.awssdk.core.exception.SdkException;

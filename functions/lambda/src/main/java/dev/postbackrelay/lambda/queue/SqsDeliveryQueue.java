@@ -1,7 +1,7 @@
 package dev.postbackrelay.lambda.queue;
 
-import dev.postbackrelay.forwarding.Delivery;
-import dev.postbackrelay.forwarding.DeliveryQueue;
+import dev.postbackrelay.attribution.Delivery;
+import dev.postbackrelay.attribution.DeliveryQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,10 +9,10 @@ import static dev.postbackrelay.lambda.store.Attr.str;
 import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
 import dev.postbackrelay.attribution.Conversion;
-import dev.postbackrelay.attribution.ConversionStatus;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
+import dev.postbackrelay.common.ConversionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,10 +6,10 @@ import static dev.postbackrelay.lambda.store.Attr.s;
 import static dev.postbackrelay.lambda.store.Attr.str;
 import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
-import dev.postbackrelay.Reason;
 import dev.postbackrelay.attribution.Decision;
 import dev.postbackrelay.attribution.PostbackLog;
 import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import java.time.Duration;
 import java.time.Instant;

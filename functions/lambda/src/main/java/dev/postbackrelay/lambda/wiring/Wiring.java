@@ -14,7 +14,6 @@ import dev.postbackrelay.forwarding.PostbackSender;
 import dev.postbackrelay.forwarding.RetrySchedule;
 import dev.postbackrelay.forwarding.SecretResolver;
 import dev.postbackrelay.forwarding.builders.RequestBuilders;
-import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.config.RelayConfig;
 import dev.postbackrelay.lambda.forwarding.DeliveryRunner;
 import dev.postbackrelay.lambda.forwarding.GoogleOAuthAccessTokens;
@@ -22,14 +21,15 @@ import dev.postbackrelay.lambda.forwarding.PinnedHttpClient;
 import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
 import dev.postbackrelay.lambda.forwarding.SecretsManagerSecretResolver;
 import dev.postbackrelay.lambda.metrics.Metrics;
-import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.store.DynamoCampaignStore;
 import dev.postbackrelay.lambda.store.DynamoClickStore;
 import dev.postbackrelay.lambda.store.DynamoConversionStore;
 import dev.postbackrelay.lambda.store.DynamoCustomerStore;
 import dev.postbackrelay.lambda.store.DynamoPostbackLog;
 import dev.postbackrelay.lambda.store.DynamoSignatureReplayStore;
+import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.ConversionQueue;
 import dev.postbackrelay.postback.PostbackIds;
 import dev.postbackrelay.postback.PostbackService;
@@ -45,8 +45,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds every SDK client, adapter and service once per container, from {@link RelayConfig}.

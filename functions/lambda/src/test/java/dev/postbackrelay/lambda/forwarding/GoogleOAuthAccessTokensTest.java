@@ -3,8 +3,8 @@ package dev.postbackrelay.lambda.forwarding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postbackrelay.campaign.Destination;
-import dev.postbackrelay.forwarding.OutboundGuard;
 import dev.postbackrelay.lambda.Partner;
+import dev.postbackrelay.net.OutboundGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.postbackrelay.postback;
+package dev.postbackrelay.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

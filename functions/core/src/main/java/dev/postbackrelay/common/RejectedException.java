@@ -1,4 +1,4 @@
-package dev.postbackrelay;
+package dev.postbackrelay.common;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.postbackrelay;
+package dev.postbackrelay.common;
 
 /** Thrown when the conversion queue does not confirm a send: the postback was not accepted. */
 public class QueueUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.postbackrelay.postback;
+package dev.postbackrelay.net;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

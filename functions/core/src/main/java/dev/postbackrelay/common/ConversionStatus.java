@@ -1,4 +1,4 @@
-package dev.postbackrelay.attribution;
+package dev.postbackrelay.common;
 
 import java.util.EnumSet;
 import java.util.Locale;

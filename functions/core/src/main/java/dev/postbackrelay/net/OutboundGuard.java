@@ -1,8 +1,7 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.net;
 
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
-import dev.postbackrelay.postback.Cidr;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

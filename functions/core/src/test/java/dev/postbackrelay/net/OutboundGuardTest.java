@@ -1,12 +1,12 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postbackrelay.Reason;
-import dev.postbackrelay.RejectedException;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,6 +1,6 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.attribution;
 
-import dev.postbackrelay.attribution.ConversionStatus;
+import dev.postbackrelay.common.ConversionStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.net;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.postbackrelay.forwarding;
+package dev.postbackrelay.attribution;
 
 import java.util.List;
 
