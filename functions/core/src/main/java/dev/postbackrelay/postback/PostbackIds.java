@@ -13,14 +13,30 @@ public final class PostbackIds {
   private static final String ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
   private volatile SecureRandom random;
 
-  public String next(Instant at) {
-    byte[] r = new byte[10];
-    random().nextBytes(r);
-    StringBuilder out = new StringBuilder(26);
+  /** The smallest id of the millisecond {@code at}: ids at or after {@code at} sort at or after it. */
+  public static String lowest(Instant at) {
+    return timePrefix(at) + "0".repeat(16);
+  }
+
+  /** The largest id of the millisecond {@code at}: ids at or before {@code at} sort at or before it. */
+  public static String highest(Instant at) {
+    return timePrefix(at) + "z".repeat(16);
+  }
+
+  /** The first 10 characters of every id made at {@code at}: its millisecond, sortable. */
+  private static String timePrefix(Instant at) {
+    StringBuilder out = new StringBuilder(10);
     long millis = at.toEpochMilli();
     for (int shift = 45; shift >= 0; shift -= 5) {
       out.append(ALPHABET.charAt((int) (millis >>> shift) & 31)); // 10 chars for 50 bits
     }
+    return out.toString();
+  }
+
+  public String next(Instant at) {
+    byte[] r = new byte[10];
+    random().nextBytes(r);
+    StringBuilder out = new StringBuilder(26).append(timePrefix(at));
     long hi = 0;
     for (int i = 0; i < 5; i++) {
       hi = (hi << 8) | (r[i] & 0xff);

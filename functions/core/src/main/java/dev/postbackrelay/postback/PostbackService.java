@@ -91,6 +91,16 @@ public final class PostbackService {
    * @throws dev.postbackrelay.common.QueueUnavailableException when the queue did not take it
    */
   public Postback accept(InboundPostback in) {
+    Campaign[] resolved = new Campaign[1];
+    try {
+      return accept(in, resolved);
+    } catch (RejectedException e) {
+      throw resolved[0] == null ? e : e.forCampaign(resolved[0].id());
+    }
+  }
+
+  /** {@link #accept(InboundPostback)}, leaving the campaign in {@code resolved[0]} as soon as it is known. */
+  private Postback accept(InboundPostback in, Campaign[] resolved) {
     Params p = in.params();
     Macros.findUnsubstituted(p.asMap()).ifPresent(m -> {
       throw new RejectedException(Reason.UNSUBSTITUTED_MACRO,
@@ -99,6 +109,7 @@ public final class PostbackService {
     });
 
     Campaign campaign = p.first(Param.CAMPAIGN_ID).map(this::campaign).orElse(null);
+    resolved[0] = campaign;
     String clickId = clickId(p, campaign);
     String customerId = p.first(Param.CUSTOMER_ID).map(c -> key(Param.CUSTOMER_ID, c)).orElse(null);
     if (clickId == null && (customerId == null || campaign == null)) {
@@ -115,6 +126,7 @@ public final class PostbackService {
           .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
       campaign = campaign(campaignId);
     }
+    resolved[0] = campaign;
     Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in);
 
     Instant now = clock.instant();

@@ -1,0 +1,18 @@
+package dev.postbackrelay.common;
+
+import java.util.List;
+
+/**
+ * One page of a list, newest first, and the opaque cursor that continues it ({@code null} on the
+ * last page). Every list route pages this way: {@code limit} (default {@link #DEFAULT_LIMIT}, at
+ * most {@link #MAX_LIMIT}) and {@code next}.
+ */
+public record Page<T>(List<T> items, String next) {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 500;
+
+  public Page {
+    items = List.copyOf(items);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.postbackrelay.logs;
+
+import dev.postbackrelay.attribution.Decision;
+import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.common.Page;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A question to the received-postbacks log. It names where to look (a campaign, a source
+ * address, or a click: each has its own key, so no question reads the whole table) and then
+ * narrows by time and by what the entries say.
+ *
+ * @param campaignId a campaign, or {@link CapScope#NO_CAMPAIGN} for refusals that named none
+ * @param decision one of {@link #DECISIONS}
+ * @param reason a reason code
+ * @param cursor the {@code next} of the previous page, or null
+ */
+public record ReceivedQuery(String campaignId, String sourceIp, String clickId, Instant from, Instant to,
+    String decision, String reason, String txid, int limit, String cursor) {
+
+  /** Attribution's outcomes, then the edge's refusal and the count of refusals past the cap. */
+  public static final Set<String> DECISIONS = Set.of("attributed", "status_updated", "duplicate", "rejected",
+      "refused", "suppressed");
+  /** The longest time range one question covers: the longest any entry is kept. */
+  public static final Duration MAX_RANGE = Duration.ofDays(92);
+  /** Without {@code from}, a question covers this much before {@code to}. */
+  public static final Duration DEFAULT_RANGE = Duration.ofDays(7);
+
+  public ReceivedQuery {
+    if (campaignId == null && sourceIp == null && clickId == null) {
+      throw new RejectedException(Reason.INVALID_PARAMETER,
+          "Name where to look: campaign_id (- for refusals that named no campaign), source_ip or click_id.");
+    }
+    if (limit < 1 || limit > Page.MAX_LIMIT) {
+      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + Page.MAX_LIMIT + ".", "limit", null);
+    }
+    if (decision != null && !DECISIONS.contains(decision)) {
+      throw new RejectedException(Reason.INVALID_PARAMETER,
+          "decision must be one of " + String.join(", ", DECISIONS.stream().sorted().toList()) + ".", "decision", null);
+    }
+    if (from != null && to != null && from.isAfter(to)) {
+      throw new RejectedException(Reason.INVALID_PARAMETER, "from must not be after to.", "from", null);
+    }
+    if (from != null && to != null && Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+      throw new RejectedException(Reason.INVALID_PARAMETER, "from and to may be at most 92 days apart.", "from", null);
+    }
+  }
+
+  /** {@code to}, or now. */
+  public Instant end(Instant now) {
+    return to != null ? to : now;
+  }
+
+  /** {@code from}, or {@link #DEFAULT_RANGE} before the end. */
+  public Instant start(Instant now) {
+    return from != null ? from : end(now).minus(DEFAULT_RANGE);
+  }
+
+  /** Whether {@code entry}, found under this question's key, answers it: the one place the filters are defined. */
+  public boolean matches(ReceivedEntry entry, Instant now) {
+    Instant last = entry instanceof ReceivedEntry.Suppressed s ? s.minute().plusSeconds(59) : entry.at();
+    if (last.isBefore(start(now)) || entry.at().isAfter(end(now))) {
+      return false;
+    }
+    if (entry instanceof ReceivedEntry.Accepted a) {
+      PostbackRecord r = a.record();
+      Decision d = r.decision();
+      return (campaignId == null || campaignId.equals(r.postback().campaignId()))
+          && (sourceIp == null || sourceIp.equals(r.postback().sourceIp()))
+          && (clickId == null || clickId.equals(r.postback().clickId()))
+          && (decision == null || decision.equals(d.outcome().name().toLowerCase(Locale.ROOT)))
+          && (reason == null || (d.reason() != null && reason.equals(d.reason().code())))
+          && (txid == null || txid.equals(r.postback().txid()));
+    }
+    if (entry instanceof ReceivedEntry.Refused f) {
+      RefusedPostback r = f.refusal();
+      return (campaignId == null || campaignId.equals(CapScope.campaign(r.campaignId()).value()))
+          && (sourceIp == null || sourceIp.equals(r.sourceIp()))
+          && (clickId == null || clickId.equals(r.fields().get("click_id")))
+          && (decision == null || decision.equals("refused"))
+          && (reason == null || reason.equals(r.reason()))
+          && (txid == null || txid.equals(r.fields().get("txid")));
+    }
+    ReceivedEntry.Suppressed s = (ReceivedEntry.Suppressed) entry;
+    boolean scoped = s.scope().kind() == CapScope.Kind.CAMPAIGN
+        ? campaignId != null && campaignId.equals(s.scope().value()) && sourceIp == null
+        : sourceIp != null && sourceIp.equals(s.scope().value()) && campaignId == null;
+    return scoped && clickId == null && txid == null
+        && (decision == null || decision.equals("suppressed") || decision.equals("refused"))
+        && (reason == null || s.byReason().containsKey(reason));
+  }
+}
