@@ -25,9 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The received-postbacks log in the tracking table: one entry under the postback's id and, when
- * it named a click of its own campaign ({@link PostbackRecord#indexedUnderClick}), a copy under the
- * click, written together in one BatchWriteItem. Puts are
+ * The received-postbacks log in the tracking table: one entry under the postback's id, copies
+ * under its campaign's and its source address's day for listing ({@link DynamoReceivedLog}) and,
+ * when it named a click of its own campaign ({@link PostbackRecord#indexedUnderClick}), a copy under
+ * the click, written together in one BatchWriteItem. Puts are
  * idempotent, so a re-delivered message rewrites the same entries.
  */
 public final class DynamoPostbackLog implements PostbackLog {
@@ -58,6 +59,17 @@ public final class DynamoPostbackLog implements PostbackLog {
     main.put(PK, s(postbackPk(entry.postback().postbackId())));
     main.put(SK, s(POSTBACK_SK));
     writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(main).build()).build());
+    // the received-postbacks log's copies (DynamoReceivedLog), in the same request
+    Map<String, AttributeValue> byCampaign = new HashMap<>(item);
+    byCampaign.put(PK, s(logPk(entry.postback().campaignId(), entry.postback().receivedAt())));
+    byCampaign.put(SK, s(entry.postback().postbackId()));
+    byCampaign.put(KIND, s(KIND_ACCEPTED));
+    writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(byCampaign).build()).build());
+    if (entry.postback().sourceIp() != null) {
+      Map<String, AttributeValue> byAddress = new HashMap<>(byCampaign);
+      byAddress.put(PK, s(logIpPk(entry.postback().sourceIp(), entry.postback().receivedAt())));
+      writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(byAddress).build()).build());
+    }
     if (entry.indexedUnderClick()) {
       Map<String, AttributeValue> copy = new HashMap<>(item);
       copy.put(PK, s(clickPk(entry.postback().clickId())));
@@ -93,7 +105,7 @@ public final class DynamoPostbackLog implements PostbackLog {
     return out;
   }
 
-  private static PostbackRecord fromItem(Map<String, AttributeValue> item) {
+  static PostbackRecord fromItem(Map<String, AttributeValue> item) {
     String reason = str(item, REASON);
     Decision decision = new Decision(Decision.Outcome.valueOf(str(item, DECISION).toUpperCase(Locale.ROOT)),
         reason == null ? null : Reason.valueOf(reason.toUpperCase(Locale.ROOT)), str(item, CONVERSION));

@@ -1,5 +1,9 @@
 package dev.postbackrelay.lambda.store;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
 /**
  * The tracking table's layout: every attribute name and key shape, in one place.
  *
@@ -11,7 +15,11 @@ package dev.postbackrelay.lambda.store;
  * postback#&lt;postback_id&gt;    postback                 the postback log entry
  * customer#&lt;campaign&gt;#&lt;id&gt;  binding                  lifetime attribution binding
  * replay#&lt;sha-256&gt;          replay                   a signed postback's accepted signature
+ * log#&lt;campaign&gt;#&lt;day&gt;      &lt;postback or refusal id&gt; the received-postbacks log by campaign (copy)
+ * log#&lt;campaign&gt;#&lt;day&gt;      &lt;minute's last id&gt;       that minute's refusal counter: recorded, suppressed_&lt;reason&gt;
+ * logip#&lt;address&gt;#&lt;day&gt;     (the same two)           the log by source address
  * </pre>
+ * Days are UTC dates ({@code 2025-01-31}); a refusal that named no campaign is under campaign {@code -}.
  * Every item carries {@code expires_at} (epoch seconds), the table's TTL attribute.
  */
 final class TrackingItems {
@@ -57,6 +65,15 @@ final class TrackingItems {
   static final String CONVERSION = "conversion";
   static final String DECIDED_AT = "decided_at";
 
+  static final String KIND = "kind";
+  static final String KIND_ACCEPTED = "accepted";
+  static final String KIND_REFUSED = "refused";
+  static final String KIND_COUNTER = "counter";
+  static final String REFUSAL = "refusal";
+  static final String MINUTE = "minute";
+  static final String RECORDED = "recorded";
+  static final String SUPPRESSED_PREFIX = "suppressed_";
+
   private TrackingItems() {}
 
   static String clickPk(String clickId) {
@@ -73,6 +90,16 @@ final class TrackingItems {
 
   static String replayPk(String key) {
     return "replay#" + key;
+  }
+
+  /** The log partition of {@code campaignId}'s day {@code at}; with {@code at} null, the prefix of all its days. */
+  static String logPk(String campaignId, Instant at) {
+    return "log#" + campaignId + "#" + (at == null ? "" : LocalDate.ofInstant(at, ZoneOffset.UTC));
+  }
+
+  /** The log partition of source address {@code ip}'s day {@code at}; with {@code at} null, the prefix. */
+  static String logIpPk(String ip, Instant at) {
+    return "logip#" + ip + "#" + (at == null ? "" : LocalDate.ofInstant(at, ZoneOffset.UTC));
   }
 
   static String customerPk(String campaignId, String customerId) {
