@@ -1,5 +1,6 @@
 package dev.postbackrelay.localruntime.template;
 
+import dev.postbackrelay.templateyaml.Ref;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,7 +44,8 @@ public final class LocalValues implements SamTemplate.ValueResolver {
     if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value == null ? null : String.valueOf(value);
     }
-    if (value instanceof Ref ref) {
+    Ref ref = Ref.of(value).orElse(null);
+    if (ref != null) {
       return ref.attribute() == null ? ref(variable, ref.logicalId()) : attribute(ref);
     }
     if (value instanceof Map<?, ?> fn && fn.size() == 1 && fn.containsKey("Fn::Sub")) {

@@ -1,9 +1,7 @@
 package dev.postbackrelay.localruntime.template;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.postbackrelay.templateyaml.CloudFormationYaml;
+import dev.postbackrelay.templateyaml.Ref;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,12 +37,7 @@ public final class SamTemplate {
 
   /** Reads a template file; relative {@code CodeUri}s resolve against its directory. */
   public static SamTemplate load(Path file) {
-    try (Reader reader = Files.newBufferedReader(file)) {
-      Object root = CloudFormationYaml.parser().load(reader);
-      return new SamTemplate(file.toAbsolutePath().getParent(), map(root));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read template " + file, e);
-    }
+    return new SamTemplate(file.toAbsolutePath().getParent(), CloudFormationYaml.load(file));
   }
 
   /** The {@code Type} of a resource, or {@code null} when no resource has that logical id. */
@@ -186,9 +179,8 @@ public final class SamTemplate {
       Map<String, Object> e = map(event);
       if ("SQS".equals(e.get("Type"))) {
         Map<String, Object> p = map(e.get("Properties"));
-        if (!(p.get("Queue") instanceof Ref queue)) {
-          throw new IllegalArgumentException(id + ": an SQS event's Queue must be !GetAtt <Queue>.Arn");
-        }
+        Ref queue = Ref.of(p.get("Queue")).orElseThrow(
+            () -> new IllegalArgumentException(id + ": an SQS event's Queue must be !GetAtt <Queue>.Arn"));
         Object batch = p.get("BatchSize");
         Object window = p.get("MaximumBatchingWindowInSeconds");
         List<?> types = p.get("FunctionResponseTypes") instanceof List<?> l ? l : List.of();

@@ -1,5 +1,10 @@
-package dev.postbackrelay.deploychecks;
+package dev.postbackrelay.templateyaml;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -13,22 +18,45 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * SnakeYAML that reads CloudFormation's short-form tags ({@code !Ref}, {@code !GetAtt},
- * {@code !Sub}...) into their long JSON form ({@code {"Ref": ...}}, {@code {"Fn::GetAtt": [..]}}),
- * which is what SAM's JSON schema and CloudFormation itself see.
+ * SnakeYAML that reads CloudFormation's short-form tags into their long form, the form SAM's JSON
+ * schema and CloudFormation itself see: {@code !Ref X} is {@code {"Ref": "X"}}, {@code !GetAtt X.Attr}
+ * (or {@code [X, Attr]}) is {@code {"Fn::GetAtt": ["X", "Attr"]}}, {@code !Condition C} is
+ * {@code {"Condition": "C"}} and every other {@code !Name v} is {@code {"Fn::Name": v}}. A template
+ * written in the long form reads the same. {@link Ref#of} recognises the two references.
+ *
+ * <p>The local stand-ins, the local runtime and the deploy checks all read the template through
+ * this class, so they see one template the same way.
  */
-final class CloudFormationYaml {
+public final class CloudFormationYaml {
 
-  private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue",
-      "Join", "Select", "Split", "Sub", "Transform", "If", "Equals", "Not", "And", "Or", "ToJsonString", "Length");
+  /** The {@code Fn::} intrinsics that have a short form. */
+  static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join",
+      "Select", "Split", "Sub", "Transform", "If", "Equals", "Not", "And", "Or", "ToJsonString", "Length");
 
   private CloudFormationYaml() {}
 
-  static Yaml create() {
+  /** A new parser; SnakeYAML parsers are not thread-safe. */
+  public static Yaml parser() {
     return new Yaml(new Constructor());
   }
 
+  /**
+   * The template's top-level mapping ({@code Parameters}, {@code Resources}, ...).
+   *
+   * @throws UncheckedIOException the file cannot be read
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> load(Path template) {
+    try (Reader reader = Files.newBufferedReader(template)) {
+      Object root = parser().load(reader);
+      return root == null ? Map.of() : (Map<String, Object>) root;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read template " + template, e);
+    }
+  }
+
   private static final class Constructor extends SafeConstructor {
+
     Constructor() {
       super(new LoaderOptions());
       yamlConstructors.put(new Tag("!Ref"), new Intrinsic("Ref"));
