@@ -9,9 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Resolves template values the way a deployment would, but onto the local stand-ins: tables are
  * named by their logical ids, queues live at {@code <sqs endpoint>/000000000000/<logical id>},
- * ARNs use account {@code 000000000000} in {@code us-east-1}. A {@code !Ref} to a parameter that
- * names an SSM parameter (type {@code AWS::SSM::Parameter::*}, or a variable ending in
- * {@code _PARAMETER}) resolves to {@code null}: locally the value itself is passed instead.
+ * ARNs use account {@code 000000000000} in {@code us-east-1}. A {@code !Ref} to a parameter resolves
+ * to its {@code Default}, or to {@code null} (the variable is left out) when it has none.
  */
 public final class LocalValues implements SamTemplate.ValueResolver {
 
@@ -67,9 +66,7 @@ public final class LocalValues implements SamTemplate.ValueResolver {
     }
     Map<String, Object> parameter = template.parameter(id);
     if (parameter != null) {
-      boolean ssm = String.valueOf(parameter.get("Type")).startsWith("AWS::SSM::Parameter")
-          || variable.endsWith("_PARAMETER");
-      return ssm || parameter.get("Default") == null ? null : String.valueOf(parameter.get("Default"));
+      return parameter.get("Default") == null ? null : String.valueOf(parameter.get("Default"));
     }
     String type = template.resourceType(id);
     if (type == null) {
