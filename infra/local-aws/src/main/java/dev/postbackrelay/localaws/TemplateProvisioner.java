@@ -1,5 +1,6 @@
 package dev.postbackrelay.localaws;
 
+import dev.postbackrelay.localaws.client.LocalAwsEndpoints;
 import dev.postbackrelay.templateyaml.CloudFormationYaml;
 import dev.postbackrelay.templateyaml.Ref;
 import java.net.URI;
@@ -31,8 +32,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * never from a second description.
  */
 final class TemplateProvisioner {
-
-  static final String ACCOUNT = "000000000000";
 
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
@@ -116,7 +115,7 @@ final class TemplateProvisioner {
       Map<String, Object> redrive = map(props.get("RedrivePolicy"));
       String target = Ref.of(redrive.get("deadLetterTargetArn")).map(Ref::logicalId).orElseThrow(
           () -> new IllegalArgumentException(name + ": RedrivePolicy.deadLetterTargetArn must be !GetAtt <Queue>.Arn"));
-      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:" + ACCOUNT
+      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:" + LocalAwsEndpoints.ACCOUNT
           + ":" + target + "\",\"maxReceiveCount\":\"" + redrive.get("maxReceiveCount") + "\"}");
     }
     sqs.createQueue(b -> b.queueName(name).attributes(attributes));

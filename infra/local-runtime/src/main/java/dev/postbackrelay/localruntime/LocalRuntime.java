@@ -1,9 +1,9 @@
 package dev.postbackrelay.localruntime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postbackrelay.localaws.client.LocalAwsProcess;
 import dev.postbackrelay.localruntime.http.ApiGateway;
 import dev.postbackrelay.localruntime.http.RouteTable;
-import dev.postbackrelay.localruntime.localaws.LocalAwsProcess;
 import dev.postbackrelay.localruntime.process.ChildProcesses;
 import dev.postbackrelay.localruntime.runtime.FunctionPool;
 import dev.postbackrelay.localruntime.runtime.FunctionUnavailableException;
@@ -98,7 +98,7 @@ public final class LocalRuntime implements AutoCloseable {
     SamTemplate template = SamTemplate.load(settings.template());
     Map<Path, Path> taskRoots = unpackCode(template.codeUris());
     startLocalAws();
-    LocalValues values = new LocalValues(template, localAws.sqsEndpoint());
+    LocalValues values = new LocalValues(template, localAws.endpoints().sqs());
     List<FunctionDefinition> functions = template.functions(values).stream()
         .map(f -> f.withEnvironment(localEnvironment())).toList();
     RouteTable routes = new RouteTable(functions.stream()
@@ -130,7 +130,8 @@ public final class LocalRuntime implements AutoCloseable {
   private void startLocalAws() {
     List<String> args = settings.dbPath() == null ? List.of()
         : List.of("--db-path", settings.dbPath().toAbsolutePath().toString());
-    localAws = LocalAwsProcess.start(settings.localAwsJar(), settings.template(), args, LOCAL_AWS_TIMEOUT);
+    localAws = LocalAwsProcess.start(settings.localAwsJar(), settings.template(), LocalAwsProcess.Options.defaults()
+        .withArguments(args).withTimeout(LOCAL_AWS_TIMEOUT).withOutput(line -> ChildProcesses.println("[local-aws] " + line)));
     localAws.onExit().thenRun(() -> {
       if (!closed.get()) {
         ChildProcesses.println("[local-runtime] local-aws exited unexpectedly; stopping");
@@ -175,8 +176,8 @@ public final class LocalRuntime implements AutoCloseable {
 
   private Map<String, String> localEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("AWS_ENDPOINT_URL_DYNAMODB", localAws.dynamoEndpoint());
-    env.put("AWS_ENDPOINT_URL_SQS", localAws.sqsEndpoint());
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", localAws.endpoints().dynamodb());
+    env.put("AWS_ENDPOINT_URL_SQS", localAws.endpoints().sqs());
     env.put("AWS_REGION", LocalValues.REGION);
     env.put("AWS_ACCESS_KEY_ID", "test");
     env.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -188,7 +189,7 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private void startPollers(List<FunctionDefinition> functions, LocalValues values, Map<String, FunctionPool> pools) {
-    sqs = SqsClient.builder().endpointOverride(URI.create(localAws.sqsEndpoint())).region(Region.US_EAST_1)
+    sqs = SqsClient.builder().endpointOverride(URI.create(localAws.endpoints().sqs())).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.builder().socketTimeout(LONG_POLL.plusSeconds(10)).build()).build();
     for (FunctionDefinition function : functions) {
@@ -227,8 +228,8 @@ public final class LocalRuntime implements AutoCloseable {
       lines.add("  Not started  " + String.join(", ", notStarted) + " (no HttpApi or SQS event invokes them locally)");
     }
     lines.add("  Admin token  " + settings.adminToken() + "   (Authorization: Bearer <token>)");
-    lines.add("  DynamoDB     " + localAws.dynamoEndpoint() + "   (tables named by logical id)");
-    lines.add("  SQS          " + localAws.sqsEndpoint() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
+    lines.add("  DynamoDB     " + localAws.endpoints().dynamodb() + "   (tables named by logical id)");
+    lines.add("  SQS          " + localAws.endpoints().sqs() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
     lines.add(String.format("  Started in   %.1f s", startup.toMillis() / 1000.0));
     lines.add("LOCAL STACK READY " + base);
     lines.forEach(ChildProcesses::println);

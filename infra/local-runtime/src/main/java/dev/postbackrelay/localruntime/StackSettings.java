@@ -1,5 +1,6 @@
 package dev.postbackrelay.localruntime;
 
+import dev.postbackrelay.localaws.client.LocalAwsProcess;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -36,7 +37,7 @@ record StackSettings(Path template, int port, int instances, Path localAwsJar, P
     int port = Integer.parseInt(options.getOrDefault("port", env.getOrDefault("PORT", "3000")));
     int instances = Integer.parseInt(options.getOrDefault("instances", env.getOrDefault("LOCAL_FUNCTION_INSTANCES", "1")));
     Path localAws = options.containsKey("local-aws-jar") ? Path.of(options.get("local-aws-jar"))
-        : template.getParent().resolve("infra/local-aws/target/local-aws.jar");
+        : LocalAwsProcess.jar(template.getParent());
     Path dbPath = options.containsKey("db-path") ? Path.of(options.get("db-path")) : null;
     String token = first(env, "ADMIN_TOKEN", "RELAY_ADMIN_TOKEN");
     String keys = first(env, "CLICK_ID_KEYS", "RELAY_CLICK_ID_KEYS");

@@ -1,5 +1,6 @@
 package dev.postbackrelay.localruntime.template;
 
+import dev.postbackrelay.localaws.client.LocalAwsEndpoints;
 import dev.postbackrelay.templateyaml.Ref;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class LocalValues implements SamTemplate.ValueResolver {
 
-  public static final String ACCOUNT = "000000000000";
+  public static final String ACCOUNT = LocalAwsEndpoints.ACCOUNT;
   public static final String REGION = "us-east-1";
 
   private static final System.Logger LOG = System.getLogger(LocalValues.class.getName());

@@ -3,10 +3,8 @@ package dev.postbackrelay.localruntime.localaws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import dev.postbackrelay.localaws.client.LocalAwsProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalAwsTempFilesTest {
 
-  private static final Path JAR = Path.of(System.getProperty("localruntime.repo-root", "../.."),
-      "infra", "local-aws", "target", "local-aws.jar").toAbsolutePath().normalize();
+  private static final Path JAR =
+      LocalAwsProcess.jar(Path.of(System.getProperty("localruntime.repo-root", "../.."))).toAbsolutePath().normalize();
 
   @TempDir
   Path tmp;
@@ -65,21 +63,10 @@ class LocalAwsTempFilesTest {
     assertEquals(List.of(), entries(tmp));
   }
 
-  private Process start() throws IOException, InterruptedException {
+  private Process start() {
     assertTrue(Files.isRegularFile(JAR), JAR + " is missing: build infra/local-aws first");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString())
-        .redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "local-aws-output");
-        drain.setDaemon(true);
-        drain.start();
-        return process;
-      }
-    }
-    throw new IllegalStateException("local-aws exited before READY with code " + process.waitFor());
+    return LocalAwsProcess.start(JAR, null, LocalAwsProcess.Options.defaults()
+        .withJvmOptions(List.of("-Xmx256m", "-Djava.io.tmpdir=" + tmp)).withOutput(line -> { })).process();
   }
 
   private static List<String> entries(Path dir) throws IOException {

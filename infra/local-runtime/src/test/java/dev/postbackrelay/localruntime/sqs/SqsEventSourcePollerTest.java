@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.postbackrelay.localruntime.localaws.LocalAwsProcess;
+import dev.postbackrelay.localaws.client.LocalAwsProcess;
 import dev.postbackrelay.localruntime.runtime.FunctionErrorException;
 import dev.postbackrelay.localruntime.runtime.FunctionInvoker;
 import dev.postbackrelay.localruntime.template.LocalValues;
@@ -59,14 +59,14 @@ class SqsEventSourcePollerTest {
   @BeforeAll
   static void startStandIns() throws URISyntaxException {
     Path repo = Path.of(System.getProperty("localruntime.repo-root", "../.."));
-    Path jar = repo.resolve("infra/local-aws/target/local-aws.jar");
+    Path jar = LocalAwsProcess.jar(repo);
     assumeTrue(Files.isRegularFile(jar), "needs " + jar + " (mvn -pl infra/local-aws package)");
     Path template = Path.of(SqsEventSourcePollerTest.class.getResource("/sample-template.yaml").toURI());
-    localAws = LocalAwsProcess.start(jar, template, List.of(), Duration.ofSeconds(90));
-    sqs = SqsClient.builder().endpointOverride(URI.create(localAws.sqsEndpoint())).region(Region.US_EAST_1)
+    localAws = LocalAwsProcess.start(jar, template, LocalAwsProcess.Options.defaults());
+    sqs = SqsClient.builder().endpointOverride(URI.create(localAws.endpoints().sqs())).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create()).build();
-    values = new LocalValues(SamTemplate.load(template), localAws.sqsEndpoint());
+    values = new LocalValues(SamTemplate.load(template), localAws.endpoints().sqs());
   }
 
   @AfterAll
