@@ -135,25 +135,27 @@ public final class PostbackService {
     Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in);
 
     Instant now = clock.instant();
-    Postback postback = new Postback(
-        postbackIds.next(now),
-        now,
-        in.sourceIp(),
-        clickId,
-        campaign.id(),
-        p.first(AFFILIATE).orElse(null),
-        event(p),
-        key("txid", txid(p, campaign)),
-        decimal(p, AMOUNT),
-        decimal(p, PAYOUT),
-        currency(p),
-        decimal(p, "conversion_rate"),
-        status(p, campaign),
-        p.first(STATUS).orElse(null),
-        customerId,
-        p.first("new_customer").map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
-        extra(p),
-        authenticatedBy);
+    Postback postback = Postback.builder()
+        .postbackId(postbackIds.next(now))
+        .receivedAt(now)
+        .sourceIp(in.sourceIp())
+        .clickId(clickId)
+        .campaignId(campaign.id())
+        .affiliateId(p.first(AFFILIATE).orElse(null))
+        .event(event(p))
+        .txid(key("txid", txid(p, campaign)))
+        .amount(decimal(p, AMOUNT))
+        .payout(decimal(p, PAYOUT))
+        .currency(currency(p))
+        .conversionRate(decimal(p, "conversion_rate"))
+        .status(status(p, campaign))
+        .statusWord(p.first(STATUS).orElse(null))
+        .customerId(customerId)
+        .newCustomer(p.first("new_customer")
+            .map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false))
+        .extra(extra(p))
+        .authenticatedBy(authenticatedBy)
+        .build();
     String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
     if (replayKey != null && !replays.claim(replayKey, signatureExpiry(p), now)) {
       throw new RejectedException(Reason.REPLAYED_SIGNATURE);
