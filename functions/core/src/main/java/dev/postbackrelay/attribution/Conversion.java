@@ -89,7 +89,7 @@ public record Conversion(
     return deliveries.stream().anyMatch(d -> d.ok() && d.target().equals(target) && d.status() == status);
   }
 
-  /** A builder with every component unset (the constructor's defaults apply to those left so). */
+  /** A builder with every component unset: null, or the constructor's default where it has one. */
   public static Builder builder() {
     return new Builder();
   }

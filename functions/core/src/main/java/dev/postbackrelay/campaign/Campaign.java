@@ -128,7 +128,7 @@ public record Campaign(
     return allDestinations().stream().filter(d -> d.id().equals(destinationId)).findFirst();
   }
 
-  /** A builder with every component unset (the constructor's defaults apply to those left so). */
+  /** A builder with every component unset: null (the constructor's default, where it has one) or false. */
   public static Builder builder() {
     return new Builder();
   }

@@ -40,7 +40,7 @@ public record Click(
     extra = extra == null ? Map.of() : Map.copyOf(extra);
   }
 
-  /** A builder with every component unset (the constructor's defaults apply to those left so). */
+  /** A builder with every component unset: null, or the constructor's default where it has one. */
   public static Builder builder() {
     return new Builder();
   }

@@ -79,7 +79,7 @@ public record Postback(
     return toBuilder().clickId(resolvedClickId).build();
   }
 
-  /** A builder with every component unset (the constructor's defaults apply to those left so). */
+  /** A builder with every component unset: null (the constructor's default, where it has one) or false. */
   public static Builder builder() {
     return new Builder();
   }
