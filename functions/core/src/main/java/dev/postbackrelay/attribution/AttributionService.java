@@ -215,20 +215,8 @@ public final class AttributionService {
     List<Conversion> known = conversions.findByClick(p.clickId());
     return known.stream().filter(c -> c.event().equals(p.event())).findFirst()
         .or(() -> known.stream().findFirst()) // a lifetime customer's new event on a purged click
-        .map(c -> new Click(c.clickId(), c.campaignId(), c.affiliateId(), c.createdAt(), subs(c.extra()), Map.of(),
-            c.extra(), null, null, null, null, c.createdAt()))
+        .map(Conversion::rememberedClick)
         .orElse(null);
-  }
-
-  /** {@code sub1}..{@code sub10} among a conversion's inherited parameters. */
-  public static Map<String, String> subs(Map<String, String> extra) {
-    Map<String, String> subs = new LinkedHashMap<>();
-    extra.forEach((k, v) -> {
-      if (Click.isSubId(k)) {
-        subs.put(k, v);
-      }
-    });
-    return subs;
   }
 
   /** Queues one delivery per destination that fires for this conversion state and trigger. */
@@ -280,9 +268,11 @@ public final class AttributionService {
     if (p.customerId() != null) {
       extra.put("customer_id", p.customerId());
     }
-    return new Conversion(click.clickId(), p.event(), p.txid(), campaign.id(), click.affiliateId(), status,
-        p.amount(), currency, payout, payoutCurrency, p.receivedAt(), p.postbackId(), extra,
-        List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId())), List.of(), payoutNote);
+    return Conversion.builder().clickId(click.clickId()).event(p.event()).txid(p.txid()).campaignId(campaign.id())
+        .affiliateId(click.affiliateId()).status(status).amount(p.amount()).currency(currency).payout(payout)
+        .payoutCurrency(payoutCurrency).createdAt(p.receivedAt()).postbackId(p.postbackId()).extra(extra)
+        .history(List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId()))).payoutNote(payoutNote)
+        .build();
   }
 
   /**

@@ -62,6 +62,18 @@ public record Destination(
         affiliate.method(), BodyFormat.FORM, true, affiliate.events(), affiliate.statuses(), null, null, null);
   }
 
+  /** This destination with other per-type settings (secrets resolved, a token fetched), all else equal. */
+  public Destination withSettings(Map<String, String> newSettings) {
+    return new Destination(id, type, affiliateId, url, method, format, urlEncode, events, statuses, fireOn,
+        signingSecret, newSettings);
+  }
+
+  /** This destination with another signing secret, all else equal. */
+  public Destination withSigningSecret(String newSigningSecret) {
+    return new Destination(id, type, affiliateId, url, method, format, urlEncode, events, statuses, fireOn,
+        newSigningSecret, settings);
+  }
+
   /** Whether a conversion of this affiliate, event and status, reached by {@code trigger}, fires it. */
   public boolean fires(String affiliate, String event, ConversionStatus status, Trigger trigger) {
     return (affiliateId == null || affiliateId.equals(affiliate))

@@ -1,6 +1,5 @@
 package dev.postbackrelay.forwarding;
 
-import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.Delivery;
@@ -134,9 +133,7 @@ public final class DeliveryService {
       try {
         Map<String, String> settings = new LinkedHashMap<>(resolved.settings());
         settings.put("access_token", tokens.accessToken(resolved));
-        resolved = new Destination(resolved.id(), resolved.type(), resolved.affiliateId(), resolved.url(),
-            resolved.method(), resolved.format(), resolved.urlEncode(), resolved.events(), resolved.statuses(),
-            resolved.fireOn(), resolved.signingSecret(), settings);
+        resolved = resolved.withSettings(settings);
       } catch (RuntimeException e) {
         return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "token_unavailable");
       }
@@ -180,9 +177,8 @@ public final class DeliveryService {
   private Destination withSecrets(Destination d) {
     Map<String, String> settings = new LinkedHashMap<>(d.settings());
     settings.replaceAll((k, v) -> v == null ? null : secrets.resolve(v));
-    return new Destination(d.id(), d.type(), d.affiliateId(), d.url(), d.method(), d.format(), d.urlEncode(),
-        d.events(), d.statuses(), d.fireOn(), d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()),
-        settings);
+    return d.withSettings(settings)
+        .withSigningSecret(d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()));
   }
 
   /** The conversion as it was when this delivery was decided: the status it announces. */
@@ -192,8 +188,6 @@ public final class DeliveryService {
 
   /** The click, or what the conversion remembers of it once the click itself has expired. */
   private Click click(Conversion c) {
-    return clicks.find(c.clickId()).orElseGet(() -> new Click(c.clickId(), c.campaignId(), c.affiliateId(),
-        c.createdAt(), AttributionService.subs(c.extra()), Map.of(), c.extra(), null,
-        null, null, null, c.createdAt()));
+    return clicks.find(c.clickId()).orElseGet(c::rememberedClick);
   }
 }

@@ -29,8 +29,8 @@ class CampaignRulesTest {
 
   @Test
   void campaignWithoutAnyPostbackCredential_isRefused_namingTheCredentials() {
-    Campaign open = new Campaign("c1", "https://shop.example/lp", null, true, null, null, null, false, null, null,
-        null, null, null, Map.of("a1", Affiliate.withPostbackUrl(null)), null, null, null);
+    Campaign open = Campaign.builder().id("c1").landingUrl("https://shop.example/lp").active(true)
+        .affiliates(Map.of("a1", Affiliate.withPostbackUrl(null))).build();
 
     RejectedException e = refused(open);
 

@@ -195,9 +195,8 @@ public class AdminApi {
     }
     settings.replaceAll((k, v) -> CampaignJson.MASK.equals(v)
         ? unmask(v, stored == null ? null : stored.settings().get(k), where + "settings." + k) : v);
-    return new Destination(sent.id(), sent.type(), sent.affiliateId(), sent.url(), sent.method(), sent.format(),
-        sent.urlEncode(), sent.events(), sent.statuses(), sent.fireOn(),
-        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), where + "signing_secret"), settings);
+    return sent.withSettings(settings).withSigningSecret(
+        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), where + "signing_secret"));
   }
 
   /** What of the destination decides where its secrets go and differs from the stored one; null when nothing does. */

@@ -68,24 +68,26 @@ public final class CampaignJson {
     }
     Campaign.PostbackPayout postbackPayout = enumValue(Campaign.PostbackPayout.class,
         text(n, "postback_payout", "authenticated"), "postback_payout", "authenticated, always or never");
-    return new Campaign(
-        campaignId,
-        text(n, "landing_url", null),
-        text(n, "postback_token", null),
-        status.equals("active"),
-        Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)),
-        Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)),
-        text(n, "currency", "USD").toUpperCase(Locale.ROOT),
-        bool(n, "allow_repeat_sales"),
-        means.equals("click_id") ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID,
-        strings(n, "ip_allowlist"),
-        text(n, "signing_secret", null),
-        statusMap(n.get("status_map")),
-        payouts(n.get("payouts")),
-        affiliates(n.get("affiliates")),
-        destinations(n.get("destinations")),
-        auth.equals("none") ? Campaign.PostbackAuth.NONE : Campaign.PostbackAuth.REQUIRED,
-        postbackPayout);
+    return Campaign.builder()
+        .id(campaignId)
+        .landingUrl(text(n, "landing_url", null))
+        .postbackToken(text(n, "postback_token", null))
+        .active(status.equals("active"))
+        .attributionWindow(Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)))
+        .minClickAge(Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)))
+        .currency(text(n, "currency", "USD").toUpperCase(Locale.ROOT))
+        .allowRepeatSales(bool(n, "allow_repeat_sales"))
+        .transactionIdMeans(means.equals("click_id")
+            ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID)
+        .ipAllowlist(strings(n, "ip_allowlist"))
+        .signingSecret(text(n, "signing_secret", null))
+        .statusMap(statusMap(n.get("status_map")))
+        .payouts(payouts(n.get("payouts")))
+        .affiliates(affiliates(n.get("affiliates")))
+        .destinations(destinations(n.get("destinations")))
+        .postbackAuth(auth.equals("none") ? Campaign.PostbackAuth.NONE : Campaign.PostbackAuth.REQUIRED)
+        .postbackPayout(postbackPayout)
+        .build();
   }
 
   /** The stored form: everything, secrets included. */
