@@ -268,7 +268,7 @@ public abstract class ReceivedLogContract {
   }
 
   static Postback postback(String id, String campaign, String ip, String clickId, String txid, Instant at) {
-    return new Postback(id, at, ip, clickId, campaign, null, "conversion", txid, null, null, null, null, null,
-        null, null, false, Map.of(), Set.of());
+    return Postback.builder().postbackId(id).receivedAt(at).sourceIp(ip).clickId(clickId).campaignId(campaign)
+        .event("conversion").txid(txid).extra(Map.of()).authenticatedBy(Set.of()).build();
   }
 }

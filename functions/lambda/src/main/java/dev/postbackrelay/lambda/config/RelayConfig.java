@@ -39,6 +39,8 @@ public interface RelayConfig {
 
   Aws aws();
 
+  Log log();
+
   /** How long a container may serve a campaign from memory before reading it again. */
   @WithDefault("10s")
   Duration campaignCacheTtl();
@@ -116,6 +118,21 @@ public interface RelayConfig {
      */
     @WithDefault("2s")
     Duration socketTimeout();
+  }
+
+  /** The received-postbacks log. */
+  interface Log {
+    /** Refused postbacks recorded per minute, per campaign and per source address; past it they are counted. */
+    @WithDefault("60")
+    int refusedPerMinute();
+
+    /** How long an accepted postback's log entries are kept. */
+    @WithDefault("2160h") // 90 days
+    Duration acceptedRetention();
+
+    /** How long a refused postback's entry and the minute counters are kept. */
+    @WithDefault("336h") // 14 days
+    Duration refusedRetention();
   }
 
   /** Admin API authentication. */

@@ -8,13 +8,14 @@ import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.admin.AdminApi;
 import dev.postbackrelay.lambda.admin.AdminAuth;
+import dev.postbackrelay.lambda.admin.LogsApi;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.Map;
 
-/** The admin routes: campaigns, and the received-postbacks log by postback id and by click id. */
+/** The admin routes: campaigns, the received-postbacks log (listed, by postback id and by click id), and clicks. */
 @Named("admin")
 public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -22,6 +23,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
   AdminApi admin;
   @Inject
   AdminAuth auth;
+  @Inject
+  LogsApi logs;
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -33,6 +36,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         case "GET /admin/campaigns/{campaign_id}" -> admin.getCampaign(path.get("campaign_id"));
         case "GET /admin/campaigns/{campaign_id}/postback-urls" ->
             admin.postbackUrls(path.get("campaign_id"), HttpRequests.baseUrl(event));
+        case "GET /admin/postbacks" -> logs.listPostbacks(HttpRequests.query(event));
         case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
         case "POST /admin/deliveries/replay" -> admin.replayDeadDeliveries(HttpRequests.query(event));

@@ -5,15 +5,22 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.postbackrelay.common.Param;
+import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.metrics.Metrics;
+import dev.postbackrelay.logs.RefusalRecorder;
+import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
+import dev.postbackrelay.postback.PostbackIds;
 import dev.postbackrelay.postback.PostbackService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Clock;
+import java.time.Instant;
+import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
@@ -27,13 +34,21 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
   PostbackService postbacks;
   @Inject
   Metrics metrics;
+  @Inject
+  RefusalRecorder refusals;
+  @Inject
+  Clock clock;
+
+  private static final Logger LOG = Logger.getLogger(PostbackHandler.class);
+  private final PostbackIds refusalIds = new PostbackIds();
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     String requestId = HttpRequests.requestId(event);
     MDC.put("request_id", requestId);
+    Params params = null;
     try {
-      var params = HttpRequests.queryAndBody(event);
+      params = HttpRequests.queryAndBody(event);
       Postback accepted = postbacks.accept(new InboundPostback(params, HttpRequests.method(event),
           HttpRequests.path(event), HttpRequests.sourceIp(event)));
       MDC.put("postback_id", accepted.postbackId());
@@ -45,10 +60,22 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
     } catch (RuntimeException e) {
       if (e instanceof RejectedException r) {
         metrics.count("Rejected", r.reason().code());
+        logRefusal(event, params, r);
       }
       return HttpResponses.failure(e, requestId);
     } finally {
       MDC.clear();
+    }
+  }
+
+  /** Keeps the refusal for the received-postbacks log (under its cap); never changes the reply. */
+  private void logRefusal(APIGatewayV2HTTPEvent event, Params params, RejectedException refusal) {
+    try {
+      Instant now = clock.instant();
+      refusals.record(RefusedPostback.of(refusalIds.next(now), now, HttpRequests.method(event),
+          HttpRequests.sourceIp(event), params, refusal));
+    } catch (RuntimeException e) {
+      LOG.warnf("refused postback not logged: %s", e.getClass().getSimpleName());
     }
   }
 }

@@ -37,10 +37,17 @@ public final class DynamoPostbackLog implements PostbackLog {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final Duration retention;
 
   public DynamoPostbackLog(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, RETENTION);
+  }
+
+  /** @param retention how long every entry of an accepted postback is kept */
+  public DynamoPostbackLog(DynamoDbClient dynamo, String table, Duration retention) {
     this.dynamo = dynamo;
     this.table = table;
+    this.retention = retention;
   }
 
   @Override
@@ -52,7 +59,7 @@ public final class DynamoPostbackLog implements PostbackLog {
     putIfPresent(item, REASON, entry.decision().reason() == null ? null : entry.decision().reason().code());
     putIfPresent(item, CONVERSION, entry.decision().conversionKey());
     item.put(DECIDED_AT, n(entry.decidedAt().toEpochMilli()));
-    item.put(EXPIRES_AT, n(entry.postback().receivedAt().plus(RETENTION).getEpochSecond()));
+    item.put(EXPIRES_AT, n(entry.postback().receivedAt().plus(retention).getEpochSecond()));
 
     List<WriteRequest> writes = new ArrayList<>();
     Map<String, AttributeValue> main = new HashMap<>(item);

@@ -28,7 +28,9 @@ import dev.postbackrelay.lambda.store.DynamoClickStore;
 import dev.postbackrelay.lambda.store.DynamoConversionStore;
 import dev.postbackrelay.lambda.store.DynamoCustomerStore;
 import dev.postbackrelay.lambda.store.DynamoPostbackLog;
+import dev.postbackrelay.lambda.store.DynamoReceivedLog;
 import dev.postbackrelay.lambda.store.DynamoSignatureReplayStore;
+import dev.postbackrelay.logs.RefusalRecorder;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.ConversionQueue;
 import dev.postbackrelay.postback.PostbackIds;
@@ -106,7 +108,19 @@ public class Wiring {
   @Produces
   @Singleton
   PostbackLog postbackLog(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoPostbackLog(dynamo, config.trackingTable());
+    return new DynamoPostbackLog(dynamo, config.trackingTable(), config.log().acceptedRetention());
+  }
+
+  @Produces
+  @Singleton
+  DynamoReceivedLog receivedLog(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
+    return new DynamoReceivedLog(dynamo, config.trackingTable(), config.log().refusedRetention(), clock);
+  }
+
+  @Produces
+  @Singleton
+  RefusalRecorder refusalRecorder(DynamoReceivedLog log, RelayConfig config, Clock clock) {
+    return new RefusalRecorder(log, config.log().refusedPerMinute(), clock);
   }
 
   @Produces
