@@ -16,14 +16,22 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.logs.CapScope;
+import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.logs.RefusalStore;
+import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.postback.Postback;
+import dev.postbackrelay.postback.PostbackIds;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -38,6 +46,10 @@ public class AdminHandlerTest {
   ConversionStore conversions;
   @Inject
   PostbackLog log;
+  @Inject
+  RefusalStore refusals;
+
+  private final PostbackIds ids = new PostbackIds();
 
   static final String CAMPAIGN = """
       {"landing_url":"https://shop.example.com/lp?cid={click_id}","postback_token":"s3cret-token",
@@ -161,6 +173,57 @@ public class AdminHandlerTest {
     ObjectNode unknown = event.deepCopy();
     unknown.putObject("pathParameters").put("campaign_id", "no-such-campaign");
     assertEquals(404, Events.invoke(unknown).path("statusCode").asInt());
+  }
+
+  @Test
+  void listPostbacks_showsRefusedAndAcceptedNewestFirst_andPagesWithACursor() {
+    String campaign = "c-list-" + System.nanoTime();
+    Instant now = Instant.now();
+    for (int i = 0; i < 3; i++) {
+      Instant at = now.minusSeconds(30 - i);
+      refusals.recordUnderCap(new RefusedPostback(ids.next(at), at, "GET", "192.0.2.77", campaign,
+          List.of(Map.entry("token", Masking.MASK), Map.entry("clickid", "{clickid}")), Map.of("click_id", "{clickid}"),
+          Map.of("click_id", "clickid"), "unsubstituted_macro", "Parameter 'clickid' holds the unsubstituted macro."),
+          List.of(CapScope.campaign(campaign), CapScope.sourceIp("192.0.2.77")), at.truncatedTo(ChronoUnit.MINUTES), 60);
+    }
+    Postback accepted = Postback.builder().postbackId(ids.next(now.minusSeconds(1))).receivedAt(now.minusSeconds(1))
+        .sourceIp("192.0.2.78").clickId("x").campaignId(campaign).event("sale").txid("T1").extra(Map.of("email", "a@b.c"))
+        .authenticatedBy(Set.of()).build();
+    log.record(new PostbackRecord(accepted, new Decision(Decision.Outcome.ATTRIBUTED, null, "x/sale#T1"), now));
+
+    JsonNode first = Events.body(Events.invoke(list("campaign_id=" + campaign + "&limit=2")));
+    assertEquals(List.of("accepted", "refused"), kinds(first));
+    assertEquals("********", first.path("items").get(0).path("extra").path("email").asText(), "personal data is masked");
+    JsonNode refused = first.path("items").get(1);
+    assertEquals("unsubstituted_macro", refused.path("reason").asText());
+    assertEquals("clickid", refused.path("fields").path("click_id").path("read_from").asText());
+    String next = first.path("next").asText();
+    JsonNode second = Events.body(Events.invoke(list("campaign_id=" + campaign + "&limit=2&next=" + next)));
+    assertEquals(List.of("refused", "refused"), kinds(second));
+    JsonNode onlyRefused = Events.body(Events.invoke(list("campaign_id=" + campaign + "&decision=refused")));
+    assertEquals(3, onlyRefused.path("items").size());
+  }
+
+  @Test
+  void listPostbacks_refusesAQuestionWithoutAKey_aBadTime_andAnUnknownFilter() {
+    for (String query : List.of("", "campaign_id=c1&from=yesterday", "campaign_id=c1&colour=red", "campaign_id=c1&limit=501",
+        "campaign_id=c1&next=not-a-cursor")) {
+      JsonNode response = Events.invoke(list(query));
+      assertEquals(400, response.path("statusCode").asInt(), query + " -> " + response);
+      assertEquals("invalid_parameter", Events.body(response).path("error").asText());
+    }
+  }
+
+  private static ObjectNode list(String query) {
+    ObjectNode event = Events.http("GET", "GET /admin/postbacks", "/admin/postbacks", query);
+    ((ObjectNode) event.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    return event;
+  }
+
+  private static List<String> kinds(JsonNode page) {
+    List<String> kinds = new ArrayList<>();
+    page.path("items").forEach(i -> kinds.add(i.path("kind").asText()));
+    return kinds;
   }
 
   private static ObjectNode admin(String method, String campaignId, String body, boolean authorised) {

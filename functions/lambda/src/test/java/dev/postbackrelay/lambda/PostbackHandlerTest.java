@@ -13,6 +13,11 @@ import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.lambda.queue.PostbackJson;
+import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.logs.ReceivedEntry;
+import dev.postbackrelay.logs.ReceivedLog;
+import dev.postbackrelay.logs.ReceivedQuery;
+import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.postback.Postback;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -37,6 +42,8 @@ public class PostbackHandlerTest {
   ClickStore clicks;
   @Inject
   ClickIds clickIds;
+  @Inject
+  ReceivedLog received;
 
   String clickId;
 
@@ -239,6 +246,31 @@ public class PostbackHandlerTest {
     ObjectNode event = Events.load("postback-post-json.json");
     event.put("body", body);
     return event;
+  }
+
+  @Test
+  void aRefusedPostback_isInTheReceivedLog_underTheCampaignItsClickBelongsTo_withTheTokenMasked() {
+    String ip = "192.0.2." + (1 + (int) (Math.random() * 250));
+    ObjectNode event = Events.http("GET", "GET /postback", "/postback",
+        "clickid=" + clickId + "&token=wrong-token&sum=12.50&utm_source=feed");
+    ((ObjectNode) event.get("requestContext").get("http")).put("sourceIp", ip);
+    Instant before = Instant.now();
+
+    assertEquals(403, Events.invoke(event).path("statusCode").asInt());
+
+    var page = received.list(new ReceivedQuery(null, ip, null, before.minusSeconds(1), Instant.now().plusSeconds(1),
+        null, null, null, 50, null));
+    assertEquals(1, page.items().size(), page.items().toString());
+    RefusedPostback r = ((ReceivedEntry.Refused) page.items().get(0)).refusal();
+    assertEquals("bad_token", r.reason());
+    assertEquals("summer-sale", r.campaignId(), "filed under the campaign the edge resolved from the click");
+    assertEquals(List.of(Map.entry("clickid", clickId), Map.entry("token", Masking.MASK), Map.entry("sum", "12.50"),
+        Map.entry("utm_source", "feed")), r.params());
+    assertEquals("clickid", r.fieldNames().get("click_id"));
+    assertEquals("GET", r.method());
+    assertEquals(1, received.list(new ReceivedQuery("summer-sale", null, null, before.minusSeconds(1),
+        Instant.now().plusSeconds(1), "refused", null, null, 500, null)).items().stream()
+        .filter(e -> e.id().equals(r.id())).count());
   }
 
   private JsonNode assertRejectedJson(String body, int status, String reason) {

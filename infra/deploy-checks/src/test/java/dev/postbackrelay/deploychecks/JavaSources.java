@@ -26,7 +26,9 @@ final class JavaSources {
           Map.entry("query", "dynamodb:Query"), Map.entry("queryPaginator", "dynamodb:Query"),
           Map.entry("scan", "dynamodb:Scan"), Map.entry("scanPaginator", "dynamodb:Scan"),
           Map.entry("batchGetItem", "dynamodb:BatchGetItem"), Map.entry("batchWriteItem", "dynamodb:BatchWriteItem"),
-          Map.entry("transactGetItems", "dynamodb:GetItem")),
+          Map.entry("transactGetItems", "dynamodb:GetItem"),
+          // a transaction needs each of its items' actions; the relay's only one updates counters and puts copies
+          Map.entry("transactWriteItems", "dynamodb:UpdateItem")),
       "sqs", Map.of("sendMessage", "sqs:SendMessage", "sendMessageBatch", "sqs:SendMessage",
           "receiveMessage", "sqs:ReceiveMessage", "deleteMessage", "sqs:DeleteMessage",
           "deleteMessageBatch", "sqs:DeleteMessage", "changeMessageVisibility", "sqs:ChangeMessageVisibility",

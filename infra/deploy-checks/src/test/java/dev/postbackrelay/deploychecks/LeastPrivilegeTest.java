@@ -45,11 +45,13 @@ class LeastPrivilegeTest {
           "dynamodb:GetItem", Set.of("CampaignsTable"),
           "dynamodb:PutItem", Set.of("TrackingTable")),
       // Query: a postback without campaign_id whose click is gone reads the click's conversions
-      // signed postbacks' replay records: a conditional put, deleted again if the enqueue fails
+      // signed postbacks' replay records: a conditional put, deleted again if the enqueue fails;
+      // refused postbacks: one transaction of capped counter updates and the log copies' puts
       "PostbackFunction", Map.of(
           READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:PutItem", Set.of("TrackingTable"),
+          "dynamodb:UpdateItem", Set.of("TrackingTable"),
           "dynamodb:DeleteItem", Set.of("TrackingTable"),
           "dynamodb:Query", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("ConversionQueue")),

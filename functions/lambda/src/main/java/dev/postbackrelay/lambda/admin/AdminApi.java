@@ -169,7 +169,7 @@ public class AdminApi {
     return n;
   }
 
-  private static ObjectNode view(PostbackRecord record) {
+  static ObjectNode view(PostbackRecord record) {
     ObjectNode n = PostbackJson.tree(record.postback());
     n.put("decision", record.decision().outcome().name().toLowerCase(Locale.ROOT));
     n.put("reason", record.decision().reason() == null ? null : record.decision().reason().code());

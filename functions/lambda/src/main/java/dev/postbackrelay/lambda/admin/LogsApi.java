@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbackrelay.attribution.PostbackRecord;
 import dev.postbackrelay.common.Page;
 import dev.postbackrelay.lambda.http.HttpResponses;
-import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.logs.Masking;
 import dev.postbackrelay.logs.ReceivedEntry;
 import dev.postbackrelay.logs.ReceivedLog;
@@ -55,22 +54,17 @@ public class LogsApi {
     return n;
   }
 
+  /** The postback record as {@code GET /admin/postbacks/{id}} shows it, extras that look secret masked. */
   private static ObjectNode accepted(PostbackRecord record) {
-    ObjectNode n = HttpResponses.object().put("kind", "accepted").put("id", record.postback().postbackId())
-        .put("received_at", record.postback().receivedAt().toString())
-        .put("decision", record.decision().outcome().name().toLowerCase(Locale.ROOT))
-        .put("reason", record.decision().reason() == null ? null : record.decision().reason().code())
-        .put("conversion", record.decision().conversionKey())
-        .put("decided_at", record.decidedAt().toString());
-    ObjectNode postback = PostbackJson.tree(record.postback());
-    if (postback.get("extra") instanceof ObjectNode extra) {
+    ObjectNode n = HttpResponses.object().put("kind", "accepted").put("id", record.postback().postbackId());
+    n.setAll(AdminApi.view(record));
+    if (n.get("extra") instanceof ObjectNode extra) {
       extra.properties().forEach(e -> {
         if (Masking.masked(e.getKey())) {
           e.setValue(extra.textNode(Masking.MASK));
         }
       });
     }
-    n.set("postback", postback);
     return n;
   }
 
