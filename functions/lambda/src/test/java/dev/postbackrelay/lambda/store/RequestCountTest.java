@@ -25,15 +25,20 @@ import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
+import dev.postbackrelay.logs.RefusalRecorder;
+import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
 import dev.postbackrelay.postback.PostbackIds;
 import dev.postbackrelay.postback.PostbackService;
 import dev.postbackrelay.postback.PostbackSignature;
+import dev.postbackrelay.testing.MutableClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +182,35 @@ class RequestCountTest {
       int perDelivery = perDeliveries.values().stream().mapToInt(Integer::intValue).sum();
       assertTrue(perDelivery <= 4 * n + 1, "per delivery: read conversion and click, claim, record; was " + perDeliveries);
     }
+  }
+
+  @Test
+  void refusalsCostOneWriteUnderTheCap_andNonePastIt_butOneCounterPerScopeAndFlush() {
+    var clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
+    var log = new DynamoReceivedLog(dynamo, "TrackingTable", Duration.ofDays(14), clock);
+    var recorder = new RefusalRecorder(log, 5, clock);
+    PostbackIds ids = new PostbackIds();
+    String campaign = "count-refused-" + System.nanoTime();
+    RejectedException refusal = new RejectedException(Reason.BAD_TOKEN);
+
+    snapshotAndReset();
+    for (int i = 0; i < 5; i++) {
+      recorder.record(RefusedPostback.of(ids.next(clock.instant()), clock.instant(), "GET", "198.51.100.99",
+          Params.of(Map.of("campaign_id", campaign, "token", "wrong")), refusal));
+    }
+    Map<String, Integer> underCap = snapshotAndReset();
+    for (int i = 0; i < 1000; i++) {
+      recorder.record(RefusedPostback.of(ids.next(clock.instant()), clock.instant(), "GET", "198.51.100.99",
+          Params.of(Map.of("campaign_id", campaign, "token", "wrong")), refusal));
+    }
+    Map<String, Integer> flood = snapshotAndReset();
+    recorder.flush();
+    Map<String, Integer> flush = snapshotAndReset();
+    System.out.printf("requests for 5 refusals under the cap: %s; for 1000 past it: %s; flush: %s%n", underCap, flood, flush);
+
+    assertEquals(Map.of("TransactWriteItems", 5), underCap, "one write per refusal under the cap");
+    assertEquals(Map.of("TransactWriteItems", 1), flood, "past the cap: the one write that found the minute full");
+    assertEquals(Map.of("UpdateItem", 2), flush, "one counter write per full scope (campaign, address)");
   }
 
   private static Map<String, Integer> snapshotAndReset() {
