@@ -20,9 +20,8 @@ import java.util.Set;
  * @param statuses statuses that fire it; empty means every status
  * @param fireOn whether it fires when a conversion is created, when its status changes, or both
  * @param signingSecret when set, requests carry {@code X-Relay-Signature} (docs/outbound-signing.md)
- * @param settings per-type settings: Meta {@code pixel_id}, {@code access_token}; Google Ads
- *     {@code customer_id}, {@code conversion_action}, {@code developer_token}, {@code access_token};
- *     TikTok {@code pixel_code}, {@code access_token}; optional {@code event_name} overrides
+ * @param settings per-type settings, as the type defines them ({@link DestinationSpec}): Meta
+ *     {@code pixel_id}, {@code access_token}; Google Ads {@code customer_id}, ...
  */
 public record Destination(
     String id,
