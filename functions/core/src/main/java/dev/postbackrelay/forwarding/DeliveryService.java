@@ -87,6 +87,7 @@ public final class DeliveryService {
     if (conversion.deliveredFor(destination.id(), d.status())) {
       return new DeliveryOutcome.Delivered();
     }
+    DestinationType type = types.apply(destination.type());
     List<DeliveryAttempt> attempts = conversion.deliveries().stream()
         .filter(a -> a.target().equals(destination.id()) && a.status() == d.status())
         .filter(a -> d.replayedAt() == null || !a.at().isBefore(d.replayedAt()))
@@ -112,7 +113,7 @@ public final class DeliveryService {
     if (!conversions.claim(d.clickId(), d.conversionKey(), destination.id(), d.status(), now.plus(CLAIM), now)) {
       return new DeliveryOutcome.RetryAfter(CLAIM);
     }
-    Attempt attempt = attempt(d, destination, announced(conversion, d), click(conversion), now);
+    Attempt attempt = attempt(d, type, destination, announced(conversion, d), click(conversion), now);
     conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt.logged());
     if (attempt.failure() == null) {
       return new DeliveryOutcome.Delivered();
@@ -134,8 +135,8 @@ public final class DeliveryService {
     }
   }
 
-  private Attempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
-    DestinationType type = types.apply(destination.type());
+  private Attempt attempt(Delivery d, DestinationType type, Destination destination, Conversion conversion,
+      Click click, Instant now) {
     Destination resolved;
     try {
       resolved = withSecrets(destination);
