@@ -76,14 +76,27 @@ public final class AttributionService {
     this.clock = clock;
   }
 
+  /** What became of one postback of a batch: finished with its {@link Result}, or to be retried. */
+  public sealed interface Attempt {
+
+    /** Decided and recorded; the deliveries it owes are queued. The message is done with. */
+    record Finished(Result result) implements Attempt {}
+
+    /**
+     * Not finished: a store or queue failed part-way ({@code cause}). Nothing is recorded on the
+     * postback log yet; its message must come again, and the retry makes only what is missing.
+     */
+    record Retry(RuntimeException cause) implements Attempt {}
+  }
+
   /**
-   * Attributes a batch, reading all its clicks in one round trip. A postback whose processing
-   * throws is absent from the result, so that its message is retried.
+   * Attributes a batch, reading all its clicks in one round trip: every postback of the batch, by
+   * its id, {@link Attempt.Finished} or {@link Attempt.Retry}.
    */
-  public Map<String, Result> attributeAll(List<Postback> batch) {
+  public Map<String, Attempt> attributeBatch(List<Postback> batch) {
     List<Postback> resolved = new ArrayList<>(batch.size());
     Set<String> lifetime = new HashSet<>();
-    Map<String, Result> results = new LinkedHashMap<>();
+    Map<String, Attempt> results = new LinkedHashMap<>();
     for (Postback p : batch) {
       if (p.clickId() != null) {
         resolved.add(p);
@@ -95,10 +108,11 @@ public final class AttributionService {
           resolved.add(p.withClickId(bound.get()));
           lifetime.add(p.postbackId());
         } else {
-          results.put(p.postbackId(), Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER))));
+          results.put(p.postbackId(),
+              new Attempt.Finished(Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)))));
         }
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+        results.put(p.postbackId(), retry(p, e));
       }
     }
     Set<String> ids = resolved.stream().map(Postback::clickId).collect(Collectors.toSet());
@@ -106,12 +120,29 @@ public final class AttributionService {
     Map<String, Campaign> campaignCache = new HashMap<>();
     for (Postback p : resolved) {
       try {
-        results.put(p.postbackId(), attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId())));
+        results.put(p.postbackId(), new Attempt.Finished(
+            attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId()))));
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+        results.put(p.postbackId(), retry(p, e));
       }
     }
     return results;
+  }
+
+  /** The finished postbacks of {@link #attributeBatch}, by id; one to be retried is absent. */
+  public Map<String, Result> attributeAll(List<Postback> batch) {
+    Map<String, Result> finished = new LinkedHashMap<>();
+    attributeBatch(batch).forEach((id, attempt) -> {
+      if (attempt instanceof Attempt.Finished f) {
+        finished.put(id, f.result());
+      }
+    });
+    return finished;
+  }
+
+  private static Attempt retry(Postback p, RuntimeException e) {
+    LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+    return new Attempt.Retry(e);
   }
 
   /**

@@ -63,7 +63,7 @@ final class Fixtures {
   }
 
   static Destination platform(Destination.Type type, String endpoint, Map<String, String> settings) {
-    return new Destination("ads-" + type.name().toLowerCase(), type, null, endpoint, null, null, true, null, null, null,
+    return new Destination("ads-" + type.id(), type, null, endpoint, null, null, true, null, null, null,
         null, settings);
   }
 

@@ -11,6 +11,7 @@ import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +37,9 @@ public final class CampaignJson {
       "postback_payout", "warnings"); // warnings: output only, ignored on input so a GET can be PUT back
   private static final Set<String> DESTINATION_FIELDS = Set.of("id", "type", "affiliate_id", "url", "method", "format",
       "url_encode", "events", "statuses", "fire_on", "signing_secret", "settings");
-  /** Destination settings that are secrets: masked in views. */
-  static final Set<String> SECRET_SETTINGS = Set.of("access_token", "developer_token", "client_secret",
-      "refresh_token");
+  /** The destination types: their ids, and the settings they hold secret (masked in views). */
+  private static final DestinationTypes TYPES = DestinationTypes.BUILT_IN;
+  static final Set<String> SECRET_SETTINGS = TYPES.secretSettings();
   private static final Set<String> AFFILIATE_FIELDS = Set.of("postback_url", "method", "events", "statuses");
 
   private CampaignJson() {}
@@ -143,7 +144,7 @@ public final class CampaignJson {
     var destinations = n.putArray("destinations");
     for (Destination d : c.destinations()) {
       ObjectNode dn = destinations.addObject();
-      dn.put("id", d.id()).put("type", d.type().name().toLowerCase(Locale.ROOT));
+      dn.put("id", d.id()).put("type", d.type().id());
       if (d.affiliateId() != null) {
         dn.put("affiliate_id", d.affiliateId());
       }
@@ -178,8 +179,8 @@ public final class CampaignJson {
       String id = text(d, "id", null);
       String where = "destinations[" + (id == null ? out.size() : id) + "].";
       refuseUnknown(d, DESTINATION_FIELDS, where);
-      Destination.Type type = enumValue(Destination.Type.class, text(d, "type", "postback"), where + "type",
-          "postback, meta_capi, google_ads or tiktok");
+      Destination.Type type = TYPES.byId(text(d, "type", "postback"))
+          .orElseThrow(() -> invalid(where + "type must be " + TYPES.listed() + "."));
       Set<ConversionStatus> statuses = new LinkedHashSet<>();
       strings(d, "statuses").forEach(s -> statuses.add(status(s, where + "statuses")));
       Set<Destination.Trigger> fireOn = new LinkedHashSet<>();
