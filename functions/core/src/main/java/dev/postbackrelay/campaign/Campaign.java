@@ -4,6 +4,7 @@ import dev.postbackrelay.common.ConversionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,7 +34,7 @@ public record Campaign(
     String id,
     String landingUrl,
     String postbackToken,
-    boolean active,
+    Status status,
     Duration attributionWindow,
     Duration minClickAge,
     String currency,
@@ -54,6 +55,23 @@ public record Campaign(
   public static final String FORGERY_WARNING = "postback_auth is none: anyone who saw a click id (a landing page"
       + " visitor, a browser extension, a log) can forge conversions for it. Set postback_token, signing_secret or"
       + " ip_allowlist.";
+
+  /**
+   * Where a campaign is in its life. A paused campaign refuses clicks but still takes postbacks (its
+   * earlier clicks may still convert); an archived one refuses both, and keeps its data.
+   */
+  public enum Status {
+    ACTIVE, PAUSED, ARCHIVED;
+
+    public String code() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Whether it takes clicks. */
+  public boolean active() {
+    return status == Status.ACTIVE;
+  }
 
   /** Whether postbacks must authenticate. */
   public enum PostbackAuth { REQUIRED, NONE }
@@ -136,7 +154,7 @@ public record Campaign(
   /** A builder holding this campaign's components, to change some by name. */
   public Builder toBuilder() {
     return new Builder()
-        .id(id).landingUrl(landingUrl).postbackToken(postbackToken).active(active)
+        .id(id).landingUrl(landingUrl).postbackToken(postbackToken).status(status)
         .attributionWindow(attributionWindow).minClickAge(minClickAge).currency(currency)
         .allowRepeatSales(allowRepeatSales).transactionIdMeans(transactionIdMeans).ipAllowlist(ipAllowlist)
         .signingSecret(signingSecret).statusMap(statusMap).payouts(payouts).affiliates(affiliates)
@@ -148,7 +166,7 @@ public record Campaign(
     private String id;
     private String landingUrl;
     private String postbackToken;
-    private boolean active;
+    private Status status = Status.ACTIVE;
     private Duration attributionWindow;
     private Duration minClickAge;
     private String currency;
@@ -180,8 +198,14 @@ public record Campaign(
       return this;
     }
 
+    public Builder status(Status status) {
+      this.status = status;
+      return this;
+    }
+
+    /** {@link Status#ACTIVE} or {@link Status#PAUSED}. */
     public Builder active(boolean active) {
-      this.active = active;
+      this.status = active ? Status.ACTIVE : Status.PAUSED;
       return this;
     }
 
@@ -251,7 +275,7 @@ public record Campaign(
     }
 
     public Campaign build() {
-      return new Campaign(id, landingUrl, postbackToken, active, attributionWindow, minClickAge, currency,
+      return new Campaign(id, landingUrl, postbackToken, status, attributionWindow, minClickAge, currency,
           allowRepeatSales, transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates,
           destinations, postbackAuth, postbackPayout);
     }

@@ -54,6 +54,9 @@ public final class ClickService {
         .orElseThrow(() -> new RejectedException(Reason.MISSING_AFFILIATE_ID));
     Campaign campaign = (CampaignRules.isValidId(campaignId) ? campaigns.find(campaignId) : Optional.<Campaign>empty())
         .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    if (campaign.status() == Campaign.Status.ARCHIVED) {
+      throw new RejectedException(Reason.CAMPAIGN_ARCHIVED);
+    }
     if (!campaign.active()) {
       throw new RejectedException(Reason.CAMPAIGN_PAUSED);
     }

@@ -32,6 +32,8 @@ public enum Reason {
   UNKNOWN_CAMPAIGN(404, "No campaign exists with this campaign_id."),
   /** The campaign exists but is paused: it takes no clicks. */
   CAMPAIGN_PAUSED(404, "This campaign is paused and accepts no traffic."),
+  /** The campaign is archived: it refuses clicks and postbacks, and keeps its data. */
+  CAMPAIGN_ARCHIVED(410, "This campaign is archived and accepts no clicks or postbacks."),
   /** The affiliate is not registered on the campaign. */
   UNKNOWN_AFFILIATE(404, "This affiliate is not registered on the campaign."),
 

@@ -195,7 +195,11 @@ public final class PostbackService {
     if (!CampaignRules.isValidId(id)) {
       throw new RejectedException(Reason.UNKNOWN_CAMPAIGN);
     }
-    return campaigns.find(id).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    Campaign campaign = campaigns.find(id).orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
+    if (campaign.status() == Campaign.Status.ARCHIVED) {
+      throw new RejectedException(Reason.CAMPAIGN_ARCHIVED);
+    }
+    return campaign;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
@@ -124,6 +125,12 @@ class ClickServiceTest {
   @Test
   void unknownCampaign_isRefused_andNothingStored() {
     assertRefused(Reason.UNKNOWN_CAMPAIGN, "campaign_id", "nope", "affiliate_id", "a1");
+  }
+
+  @Test
+  void archivedCampaign_isRefusedWithItsOwnReason_andNothingStored() {
+    core.campaigns.put(core.campaigns.find("paused").orElseThrow().toBuilder().status(Campaign.Status.ARCHIVED).build());
+    assertRefused(Reason.CAMPAIGN_ARCHIVED, "campaign_id", "paused", "affiliate_id", "a1");
   }
 
   @Test

@@ -302,6 +302,16 @@ class PostbackServiceTest {
   }
 
   @Test
+  void anArchivedCampaign_refusesPostbacks_namedOrThroughItsClick_butAPausedOneTakesThem() {
+    core.campaigns.put(core.campaigns.find("c1").orElseThrow().toBuilder().status(Campaign.Status.PAUSED).build());
+    acceptC1();
+    core.campaigns.put(core.campaigns.find("c1").orElseThrow().toBuilder().status(Campaign.Status.ARCHIVED).build());
+    core.queue.drain();
+    assertRejected(Reason.CAMPAIGN_ARCHIVED, "campaign_id", "c1", "click_id", clickId, "token", TOKEN);
+    assertRejected(Reason.CAMPAIGN_ARCHIVED, "click_id", clickId, "token", TOKEN);
+  }
+
+  @Test
   void unknownCampaign_isRefused() {
     assertRejected(Reason.UNKNOWN_CAMPAIGN, "campaign_id", "nope", "click_id", clickId, "token", TOKEN);
   }

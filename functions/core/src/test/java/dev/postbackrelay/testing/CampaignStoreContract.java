@@ -3,15 +3,20 @@ package dev.postbackrelay.testing;
 import static dev.postbackrelay.testing.ContractData.assertSameNumber;
 import static dev.postbackrelay.testing.ContractData.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.CampaignSummary;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Page;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +96,65 @@ public abstract class CampaignStoreContract {
   }
 
   @Test
+  void list_walksEveryCampaignOnce_mostRecentlyChangedFirst_withCountsAndTimes() {
+    String a = newCampaignId();
+    String b = newCampaignId();
+    String c = newCampaignId();
+    store.put(CampaignBuilder.campaign(a).affiliate("x1", (String) null).affiliate("x2", (String) null).build());
+    store.put(CampaignBuilder.campaign(b).affiliate("x1", (String) null).build());
+    store.put(CampaignBuilder.campaign(c).affiliate("x1", (String) null).build());
+    CampaignSummary firstA = summaries(null).stream().filter(s -> s.id().equals(a)).findFirst().orElseThrow();
+    store.put(CampaignBuilder.campaign(a).affiliate("x1", (String) null).build());
+
+    List<CampaignSummary> all = summaries(null);
+    for (int i = 1; i < all.size(); i++) {
+      assertTrue(!all.get(i).updatedAt().isAfter(all.get(i - 1).updatedAt()), "most recently changed first: " + all);
+    }
+    List<String> ours = all.stream().map(CampaignSummary::id).filter(id -> Set.of(a, b, c).contains(id)).toList();
+    assertEquals(3, ours.size(), "each once: " + ours);
+    assertEquals(a, ours.get(0), "the campaign changed last comes first");
+    CampaignSummary summaryA = all.stream().filter(s -> s.id().equals(a)).findFirst().orElseThrow();
+    assertEquals(1, summaryA.affiliates(), "counts of the campaign as stored last");
+    assertEquals(0, summaryA.destinations());
+    assertEquals(firstA.createdAt(), summaryA.createdAt(), "created once");
+    assertTrue(!summaryA.updatedAt().isBefore(firstA.updatedAt()));
+    assertEquals(Campaign.Status.ACTIVE, summaryA.status());
+  }
+
+  @Test
+  void list_byStatus_showsOnlyThatStatus() {
+    String archived = newCampaignId();
+    String paused = newCampaignId();
+    store.put(CampaignBuilder.campaign(archived).affiliate("x1", (String) null).build().toBuilder()
+        .status(Campaign.Status.ARCHIVED).build());
+    store.put(CampaignBuilder.campaign(paused).paused().affiliate("x1", (String) null).build());
+
+    assertTrue(ids(summaries(Campaign.Status.ARCHIVED)).contains(archived));
+    assertFalse(ids(summaries(Campaign.Status.ARCHIVED)).contains(paused));
+    assertTrue(ids(summaries(Campaign.Status.PAUSED)).contains(paused));
+    assertFalse(ids(summaries(Campaign.Status.ACTIVE)).contains(archived));
+    summaries(Campaign.Status.PAUSED).forEach(s -> assertEquals(Campaign.Status.PAUSED, s.status()));
+  }
+
+  /** Every page of the list, followed to its end, 7 at a time so that the walk crosses pages. */
+  private List<CampaignSummary> summaries(Campaign.Status status) {
+    List<CampaignSummary> out = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Page<CampaignSummary> page = store.list(status, 7, cursor);
+      assertTrue(page.items().size() <= 7);
+      out.addAll(page.items());
+      cursor = page.next();
+    } while (cursor != null && ++pages < 1000);
+    return out;
+  }
+
+  private static List<String> ids(List<CampaignSummary> summaries) {
+    return summaries.stream().map(CampaignSummary::id).toList();
+  }
+
+  @Test
   void find_ofAnUnknownCampaign_isEmpty() {
     assertTrue(store.find(newCampaignId()).isEmpty());
   }
@@ -134,7 +198,7 @@ public abstract class CampaignStoreContract {
     assertEquals(expected.id(), actual.id(), "id");
     assertEquals(expected.landingUrl(), actual.landingUrl(), "landingUrl");
     assertEquals(expected.postbackToken(), actual.postbackToken(), "postbackToken");
-    assertEquals(expected.active(), actual.active(), "active");
+    assertEquals(expected.status(), actual.status(), "status");
     assertEquals(expected.attributionWindow(), actual.attributionWindow(), "attributionWindow");
     assertEquals(expected.minClickAge(), actual.minClickAge(), "minClickAge");
     assertEquals(expected.currency(), actual.currency(), "currency");

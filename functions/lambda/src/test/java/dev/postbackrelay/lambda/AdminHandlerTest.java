@@ -2,6 +2,7 @@ package dev.postbackrelay.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -212,6 +213,34 @@ public class AdminHandlerTest {
       assertEquals(400, response.path("statusCode").asInt(), query + " -> " + response);
       assertEquals("invalid_parameter", Events.body(response).path("error").asText());
     }
+  }
+
+  @Test
+  void listCampaigns_newestChangeFirst_byStatus_andAnArchivedCampaignKeepsItsData() {
+    String a = "c-ls-a-" + System.nanoTime();
+    String b = "c-ls-b-" + System.nanoTime();
+    assertEquals(200, Events.invoke(admin("PUT", a, CAMPAIGN, true)).path("statusCode").asInt());
+    assertEquals(200, Events.invoke(admin("PUT", b, CAMPAIGN.replace("\"landing_url\"", "\"status\":\"archived\",\"landing_url\""),
+        true)).path("statusCode").asInt());
+
+    JsonNode archived = Events.body(Events.invoke(listCampaigns("status=archived&limit=500")));
+    List<String> ids = new ArrayList<>();
+    archived.path("items").forEach(i -> ids.add(i.path("campaign_id").asText()));
+    assertTrue(ids.contains(b), ids.toString());
+    assertFalse(ids.contains(a));
+    JsonNode all = Events.body(Events.invoke(listCampaigns("limit=2")));
+    assertEquals(2, all.path("items").size());
+    assertEquals(b, all.path("items").get(0).path("campaign_id").asText(), "the campaign changed last comes first");
+    assertEquals(1, all.path("items").get(0).path("affiliates").asInt());
+    assertEquals("archived", Events.body(Events.invoke(admin("GET", b, null, true))).path("status").asText(),
+        "an archived campaign is still there to read");
+    assertEquals(400, Events.invoke(listCampaigns("status=deleted")).path("statusCode").asInt());
+  }
+
+  private static ObjectNode listCampaigns(String query) {
+    ObjectNode event = Events.http("GET", "GET /admin/campaigns", "/admin/campaigns", query);
+    ((ObjectNode) event.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    return event;
   }
 
   private static ObjectNode list(String query) {

@@ -74,10 +74,11 @@ class LeastPrivilegeTest {
           "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
       // replay: dead deliveries from the dead-letter queue back onto the delivery queue; no click-id
       // key: it looks clicks up by id and never makes or checks one
+      // campaigns are written with UpdateItem so that created_at survives; listed from their status index
       "AdminFunction", Map.of(
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
-          "dynamodb:PutItem", Set.of("CampaignsTable"),
-          "dynamodb:Query", Set.of("TrackingTable"),
+          "dynamodb:UpdateItem", Set.of("CampaignsTable"),
+          "dynamodb:Query", Set.of("TrackingTable", "${CampaignsTable.Arn}/index/by-status"),
           "sqs:ReceiveMessage", Set.of("DeliveryDeadLetterQueue"),
           "sqs:DeleteMessage", Set.of("DeliveryDeadLetterQueue"),
           "sqs:SendMessage", Set.of("DeliveryQueue")));

@@ -82,8 +82,7 @@ final class TemplateProvisioner {
         .map(TemplateProvisioner::map)
         .map(i -> GlobalSecondaryIndex.builder().indexName((String) i.get("IndexName"))
             .keySchema(keySchema(i.get("KeySchema")))
-            .projection(Projection.builder().projectionType(ProjectionType.fromValue(
-                (String) map(i.getOrDefault("Projection", Map.of("ProjectionType", "ALL"))).get("ProjectionType"))).build())
+            .projection(projection(map(i.getOrDefault("Projection", Map.of("ProjectionType", "ALL")))))
             .build())
         .toList();
     if (!indexes.isEmpty()) {
@@ -94,6 +93,16 @@ final class TemplateProvisioner {
     } catch (ResourceInUseException alreadyThere) {
       // a table kept on disk from an earlier run
     }
+  }
+
+  /** An index's projection as the template writes it, {@code NonKeyAttributes} included for {@code INCLUDE}. */
+  private static Projection projection(Map<String, Object> p) {
+    Projection.Builder projection = Projection.builder()
+        .projectionType(ProjectionType.fromValue((String) p.get("ProjectionType")));
+    if (p.get("NonKeyAttributes") != null) {
+      projection.nonKeyAttributes(list(p.get("NonKeyAttributes")).stream().map(String::valueOf).toList());
+    }
+    return projection.build();
   }
 
   private static List<KeySchemaElement> keySchema(Object schema) {

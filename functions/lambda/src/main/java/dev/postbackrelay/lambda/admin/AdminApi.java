@@ -11,9 +11,11 @@ import dev.postbackrelay.attribution.StatusChange;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.campaign.CampaignSummary;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.Page;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.forwarding.builders.DestinationTypes;
@@ -24,6 +26,7 @@ import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.NetworkPostbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +97,26 @@ public class AdminApi {
     }
     campaigns.put(campaign);
     return CampaignJson.view(campaign);
+  }
+
+  /** {@code GET /admin/campaigns}: most recently changed first, {@code ?status=} one status. */
+  public ObjectNode listCampaigns(List<Map.Entry<String, String>> query) {
+    ListParams p = new ListParams(query, Set.of("status"));
+    String status = p.get("status");
+    Campaign.Status wanted = null;
+    if (status != null) {
+      wanted = Arrays.stream(Campaign.Status.values()).filter(s -> s.code().equals(status)).findFirst()
+          .orElseThrow(() -> new RejectedException(Reason.INVALID_PARAMETER,
+              "status must be active, paused or archived.", "status", null));
+    }
+    Page<CampaignSummary> page = campaigns.list(wanted, p.limit(), p.next());
+    ObjectNode n = HttpResponses.object();
+    ArrayNode items = n.putArray("items");
+    page.items().forEach(c -> items.addObject().put("campaign_id", c.id()).put("status", c.status().code())
+        .put("affiliates", c.affiliates()).put("destinations", c.destinations())
+        .put("created_at", c.createdAt().toString()).put("updated_at", c.updatedAt().toString()));
+    n.put("next", page.next());
+    return n;
   }
 
   public ObjectNode getCampaign(String campaignId) {

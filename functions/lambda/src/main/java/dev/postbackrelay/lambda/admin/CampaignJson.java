@@ -56,8 +56,8 @@ public final class CampaignJson {
     }
     refuseUnknown(n, FIELDS, "");
     String status = text(n, "status", "active");
-    if (!status.equals("active") && !status.equals("paused")) {
-      throw invalid("status must be active or paused.");
+    if (!status.equals("active") && !status.equals("paused") && !status.equals("archived")) {
+      throw invalid("status must be active, paused or archived.");
     }
     String means = text(n, "transaction_id_means", "order_id");
     if (!means.equals("order_id") && !means.equals("click_id")) {
@@ -73,7 +73,7 @@ public final class CampaignJson {
         .id(campaignId)
         .landingUrl(text(n, "landing_url", null))
         .postbackToken(text(n, "postback_token", null))
-        .active(status.equals("active"))
+        .status(Campaign.Status.valueOf(status.toUpperCase(Locale.ROOT)))
         .attributionWindow(Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)))
         .minClickAge(Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)))
         .currency(text(n, "currency", "USD").toUpperCase(Locale.ROOT))
@@ -116,7 +116,7 @@ public final class CampaignJson {
     // stored: as declared; shown: what postbacks actually need (none for a campaign stored without credentials)
     n.put("postback_auth", (mask ? c.effectivePostbackAuth() : c.postbackAuth()).name().toLowerCase(Locale.ROOT));
     n.put("postback_payout", c.postbackPayout().name().toLowerCase(Locale.ROOT));
-    n.put("status", c.active() ? "active" : "paused");
+    n.put("status", c.status().code());
     n.put("attribution_window_days", c.attributionWindow().toDays());
     n.put("min_click_age_seconds", c.minClickAge().toSeconds());
     n.put("currency", c.currency());

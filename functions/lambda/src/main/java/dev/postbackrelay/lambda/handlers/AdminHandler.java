@@ -32,6 +32,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
       auth.check(event);
       Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
       var body = switch (String.valueOf(event.getRouteKey())) {
+        case "GET /admin/campaigns" -> admin.listCampaigns(HttpRequests.query(event));
         case "PUT /admin/campaigns/{campaign_id}" -> admin.putCampaign(path.get("campaign_id"), HttpRequests.body(event));
         case "GET /admin/campaigns/{campaign_id}" -> admin.getCampaign(path.get("campaign_id"));
         case "GET /admin/campaigns/{campaign_id}/postback-urls" ->
