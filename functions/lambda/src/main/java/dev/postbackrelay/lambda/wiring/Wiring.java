@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -94,37 +95,46 @@ public class Wiring {
   @Produces
   @Singleton
   ClickStore clicks(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoClickStore(dynamo, config.trackingTable());
+    return onTrackingTable(DynamoClickStore::new, dynamo, config);
   }
 
   @Produces
   @Singleton
   ConversionStore conversions(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoConversionStore(dynamo, config.trackingTable());
+    return onTrackingTable(DynamoConversionStore::new, dynamo, config);
   }
 
   @Produces
   @Singleton
   PostbackLog postbackLog(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoPostbackLog(dynamo, config.trackingTable());
+    return onTrackingTable(DynamoPostbackLog::new, dynamo, config);
+  }
+
+  @Produces
+  @Singleton
+  SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
+    return onTrackingTable(DynamoSignatureReplayStore::new, dynamo, config);
   }
 
   @Produces
   @Singleton
   CustomerStore customers(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
-    return new DynamoCustomerStore(dynamo, config.trackingTable(), clock);
+    return onTrackingTable((client, table) -> new DynamoCustomerStore(client, table, clock), dynamo, config);
+  }
+
+  /**
+   * An adapter on the tracking table, the single table that holds clicks, conversions, the postback
+   * log, signature replays and customers: built on the one DynamoDB client and the configured name.
+   */
+  private static <T> T onTrackingTable(BiFunction<DynamoDbClient, String, T> adapter, DynamoDbClient dynamo,
+      RelayConfig config) {
+    return adapter.apply(dynamo, config.trackingTable());
   }
 
   @Produces
   @Singleton
   ConversionQueue conversionQueue(SqsClient sqs, RelayConfig config) {
     return new SqsConversionQueue(sqs, config.conversionQueueUrl());
-  }
-
-  @Produces
-  @Singleton
-  SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoSignatureReplayStore(dynamo, config.trackingTable());
   }
 
   @Produces
