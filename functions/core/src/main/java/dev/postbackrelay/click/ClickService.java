@@ -3,6 +3,7 @@ package dev.postbackrelay.click;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
@@ -28,11 +29,9 @@ public final class ClickService {
   static final Duration RETENTION_MARGIN = Duration.ofDays(7);
 
   static final Set<String> PLATFORM_IDS = Set.of("fbclid", "gclid", "gbraid", "wbraid", "ttclid");
-  private static final Set<String> CONSUMED = Set.of("campaign_id", "affiliate_id", "ref_id", "format");
+  private static final Set<String> CONSUMED = Param.reserved(Param.Route.CLICK);
   private static final Set<String> LANDING_MACROS = Set.of(
       "click_id", "campaign_id", "affiliate_id", "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10");
-  private static final int MAX_VALUE_LENGTH = 512;
-  private static final int MAX_EXTRA = 40;
 
   private final CampaignStore campaigns;
   private final ClickStore clicks;
@@ -49,9 +48,9 @@ public final class ClickService {
   /** Records the click and returns its id and the landing URL to redirect to. */
   public ClickResult register(ClickRequest request) {
     Params params = request.params();
-    String campaignId = params.first("campaign_id")
+    String campaignId = params.first(Param.CAMPAIGN_ID)
         .orElseThrow(() -> new RejectedException(Reason.MISSING_CAMPAIGN_ID));
-    String affiliateId = params.first("affiliate_id", "ref_id")
+    String affiliateId = params.first(Param.AFFILIATE_ID)
         .orElseThrow(() -> new RejectedException(Reason.MISSING_AFFILIATE_ID));
     Campaign campaign = (CampaignRules.isValidId(campaignId) ? campaigns.find(campaignId) : Optional.<Campaign>empty())
         .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CAMPAIGN));
@@ -75,7 +74,7 @@ public final class ClickService {
         subs.put(name, value);
       } else if (PLATFORM_IDS.contains(name)) {
         platformIds.put(name, value);
-      } else if (extra.size() < MAX_EXTRA && name.length() <= 64) {
+      } else if (extra.size() < Param.MAX_EXTRA && name.length() <= Param.MAX_EXTRA_NAME) {
         extra.put(name, value);
       }
     }
@@ -113,6 +112,6 @@ public final class ClickService {
   }
 
   private static String truncate(String value) {
-    return Params.truncate(value, MAX_VALUE_LENGTH);
+    return Params.truncate(value, Param.MAX_VALUE);
   }
 }

@@ -144,6 +144,16 @@ public final class Params {
     return out.append('\'').toString();
   }
 
+  /** The value of {@code param} under the first of its names that is present and not blank. */
+  public Optional<String> first(Param param) {
+    return first(param.nameArray());
+  }
+
+  /** Like {@link #first(Param)} but also says which name matched (for error messages). */
+  public Optional<Map.Entry<String, String>> firstNamed(Param param) {
+    return firstNamed(param.nameArray());
+  }
+
   /** The value of the first of {@code names} that is present and not blank. */
   public Optional<String> first(String... names) {
     return firstNamed(names).map(Map.Entry::getValue);

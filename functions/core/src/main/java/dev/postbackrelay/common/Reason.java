@@ -26,7 +26,8 @@ public enum Reason {
   /** {@code campaign_id} is missing from a click. */
   MISSING_CAMPAIGN_ID(400, "The campaign_id parameter is required."),
   /** {@code affiliate_id} (or its alias {@code ref_id}) is missing from a click. */
-  MISSING_AFFILIATE_ID(400, "The affiliate_id (or ref_id) parameter is required."),
+  MISSING_AFFILIATE_ID(400, "The " + Param.AFFILIATE_ID.canonical() + " (or " + String.join(", ", Param.AFFILIATE_ID.aliases())
+      + ") parameter is required."),
   /** The campaign does not exist. */
   UNKNOWN_CAMPAIGN(404, "No campaign exists with this campaign_id."),
   /** The campaign exists but is paused: it takes no clicks. */
@@ -36,7 +37,8 @@ public enum Reason {
 
   // -- postback, checked at the edge before anything is stored
   /** Neither a click id nor a bound customer id was sent. */
-  MISSING_CLICK_ID(400, "The click_id parameter (or an alias: clickid, cid, subid, sub_id, cnv_id) is required."),
+  MISSING_CLICK_ID(400, "The " + Param.CLICK_ID.canonical() + " parameter (or an alias: "
+      + String.join(", ", Param.CLICK_ID.aliases()) + ") is required."),
   /** The click id fails its integrity check: forged, truncated, or not one of ours. */
   MALFORMED_CLICK_ID(400, "The click_id is not a click id this tracker issued (forged, truncated or mangled)."),
   /** A parameter still holds a placeholder the sender forgot to substitute. */

@@ -1,6 +1,7 @@
 package dev.postbackrelay.postback;
 
 import dev.postbackrelay.campaign.Campaign;
+import dev.postbackrelay.common.Param;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The postback URL to paste into each common affiliate network or tracker for one campaign, in that
@@ -52,7 +54,10 @@ public final class NetworkPostbackUrls {
 
   private static final Pattern CLICK_ID_PARAM = Pattern.compile("[?&]([A-Za-z0-9_.\\-]+)=[^&#]*\\{click_id}");
   private static final Pattern SUB_N = Pattern.compile("sub_?(\\d{1,2})");
-  private static final List<String> FIELDS = List.of("txid", "payout", "amount", "currency", "status", "event");
+  private static final String CLICK_ID = Param.CLICK_ID.canonical();
+  /** Our parameters a system's macros fill, in URL order (the click id first, then these). */
+  private static final List<String> FIELDS = Stream.of(Param.TXID, Param.PAYOUT, Param.AMOUNT, Param.CURRENCY,
+      Param.STATUS, Param.EVENT).map(Param::canonical).toList();
 
   private static final List<System> SYSTEMS = List.of(
       new System("Everflow", "network",
@@ -69,7 +74,8 @@ public final class NetworkPostbackUrls {
           param -> subMacro(param, 8, n -> "{sub" + n + "}", "sub1", "Affise tracking link"),
           fields("txid", "{transactionid}", "payout", "{sum}", "amount", "{order_sum}", "currency", "{currency}",
               "status", "{status}", "event", "{goal}"),
-          Map.of("sale_status", "1", "lead_status", "2", "rejected_status", "3"),
+          Map.of(Param.SALE_STATUS.canonical(), "1", Param.LEAD_STATUS.canonical(), "2",
+              Param.REJECTED_STATUS.canonical(), "3"),
           List.of("Affise sends numeric statuses (1 approved, 2 pending, 3 declined, 5 approved and on hold); the URL maps"
                   + " 1, 2 and 3, and status 5 needs a status_map entry on the campaign.",
               "Affise has no click id macro for affiliate postbacks: the click id must come back in a sub."),
@@ -153,13 +159,13 @@ public final class NetworkPostbackUrls {
       List<String> notes = new ArrayList<>(authNotes(campaign));
       notes.addAll(s.notes());
       if (click == null) {
-        undocumented.add("click_id");
+        undocumented.add(CLICK_ID);
         undocumented.addAll(FIELDS);
         entries.add(new Entry(s.name(), s.kind(), null, null, undocumented, notes, s.sources()));
         continue;
       }
       Map<String, String> query = new LinkedHashMap<>();
-      query.put("click_id", click.macro());
+      query.put(CLICK_ID, click.macro());
       for (String field : FIELDS) {
         Optional.ofNullable(s.fields().get(field)).ifPresentOrElse(m -> query.put(field, m), () -> undocumented.add(field));
       }
@@ -168,7 +174,7 @@ public final class NetworkPostbackUrls {
           s.sources()));
     }
     Map<String, String> generic = new LinkedHashMap<>();
-    generic.put("click_id", "{click_id}");
+    generic.put(CLICK_ID, "{" + CLICK_ID + "}");
     FIELDS.forEach(f -> generic.put(f, "{" + f + "}"));
     entries.add(new Entry("Generic", "any", url(baseUrl, generic, campaign),
         param + " on the link the visitor follows from our redirect; send it back as click_id", List.of(),
@@ -197,10 +203,10 @@ public final class NetworkPostbackUrls {
   }
 
   private static String url(String baseUrl, Map<String, String> query, Campaign campaign) {
-    StringBuilder url = new StringBuilder(baseUrl).append("/postback?campaign_id=").append(encode(campaign.id()));
+    StringBuilder url = new StringBuilder(baseUrl).append("/postback?").append(Param.CAMPAIGN_ID.canonical()).append('=').append(encode(campaign.id()));
     query.forEach((k, v) -> url.append('&').append(k).append('=').append(v));
     if (campaign.postbackToken() != null) {
-      url.append("&token=").append(encode(campaign.postbackToken()));
+      url.append('&').append(Param.TOKEN.canonical()).append('=').append(encode(campaign.postbackToken()));
     }
     return url.toString();
   }

@@ -7,6 +7,7 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
@@ -47,32 +48,14 @@ import java.util.stream.Collectors;
  */
 public final class PostbackService {
 
-  static final String[] CLICK_ID = {"click_id", "clickid", "cid", "subid", "sub_id", "cnv_id"};
-  static final String[] EVENT = {"event", "goal", "type", "et"};
-  static final String[] STATUS = {"status", "cnv_status", "conv_status"};
-  static final String[] AMOUNT = {"amount", "sum", "sale_amount"};
-  static final String[] PAYOUT = {"payout", "commission", "revenue"};
-  static final String[] CURRENCY = {"currency", "cnv_currency"};
-  static final String[] TXID = {"txid", "tid", "order_id", "action_id"};
-  static final String[] TOKEN = {"token", "secret", "key", "security_token"};
-  static final String[] AFFILIATE = {"affiliate_id", "ref_id"};
-
-  private static final Set<String> CONSUMED = Set.of(
-      "click_id", "clickid", "cid", "subid", "sub_id", "cnv_id", "event", "goal", "type", "et", "status",
-      "cnv_status", "conv_status", "amount", "sum", "sale_amount", "payout", "commission", "revenue", "currency",
-      "cnv_currency", "txid", "tid", "order_id", "action_id", "transaction_id", "token", "secret", "key",
-      "security_token", "campaign_id", "affiliate_id", "ref_id", "customer_id", "new_customer", "conversion_rate",
-      "return", "ts", "sig", "lead_status", "sale_status", "rejected_status", "rebill_status", "chargeback_status");
+  /** Every name the postback reads; the rest are kept as extra parameters. */
+  private static final Set<String> CONSUMED = Param.reserved(Param.Route.POSTBACK);
   private static final Set<String> ISO_CURRENCIES = Currency.getAvailableCurrencies().stream()
       .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
-  /** txid and customer_id are keys: capped well inside DynamoDB's 1 KiB sort-key limit. */
-  static final int MAX_KEY_CHARS = 128;
   private static final Pattern EVENT_NAME = Pattern.compile("[a-z0-9_.:-]{1,64}");
   /** ASCII digits, one optional fraction and a short exponent: what {@link #decimal} parses at all. */
   private static final Pattern DECIMAL_TEXT =
       Pattern.compile("\\+?[0-9]{1,40}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,3})?|\\+?\\.[0-9]{1,40}");
-  private static final int MAX_EXTRA = 40;
-  private static final int MAX_VALUE = 512;
 
   private final CampaignStore campaigns;
   private final ClickStore clicks;
@@ -115,9 +98,9 @@ public final class PostbackService {
               + ": configure the sender to replace it with the real value.", m.getKey(), m.getValue());
     });
 
-    Campaign campaign = p.first("campaign_id").map(this::campaign).orElse(null);
+    Campaign campaign = p.first(Param.CAMPAIGN_ID).map(this::campaign).orElse(null);
     String clickId = clickId(p, campaign);
-    String customerId = p.first("customer_id").map(c -> key("customer_id", c)).orElse(null);
+    String customerId = p.first(Param.CUSTOMER_ID).map(c -> key(Param.CUSTOMER_ID, c)).orElse(null);
     if (clickId == null && (customerId == null || campaign == null)) {
       throw new RejectedException(Reason.MISSING_CLICK_ID, customerId == null
           ? Reason.MISSING_CLICK_ID.sentence()
@@ -141,17 +124,17 @@ public final class PostbackService {
         in.sourceIp(),
         clickId,
         campaign.id(),
-        p.first(AFFILIATE).orElse(null),
+        p.first(Param.AFFILIATE_ID).orElse(null),
         event(p),
-        key("txid", txid(p, campaign)),
-        decimal(p, AMOUNT),
-        decimal(p, PAYOUT),
+        key(Param.TXID, txid(p, campaign)),
+        decimal(p, Param.AMOUNT),
+        decimal(p, Param.PAYOUT),
         currency(p),
-        decimal(p, "conversion_rate"),
+        decimal(p, Param.CONVERSION_RATE),
         status(p, campaign),
-        p.first(STATUS).orElse(null),
+        p.first(Param.STATUS).orElse(null),
         customerId,
-        p.first("new_customer").map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
+        p.first(Param.NEW_CUSTOMER).map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
         extra(p),
         authenticatedBy);
     String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
@@ -181,7 +164,7 @@ public final class PostbackService {
   private static String replayKey(Campaign campaign, Params p) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] hash = sha.digest((campaign.id() + "\n" + p.first("sig").orElseThrow().toLowerCase(Locale.ROOT))
+      byte[] hash = sha.digest((campaign.id() + "\n" + p.first(Param.SIG).orElseThrow().toLowerCase(Locale.ROOT))
           .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
@@ -191,7 +174,7 @@ public final class PostbackService {
 
   /** When a verified signature stops being fresh: its ts plus the window. */
   private static Instant signatureExpiry(Params p) {
-    return Instant.ofEpochSecond(Long.parseLong(p.first("ts").orElseThrow())).plus(PostbackSignature.WINDOW);
+    return Instant.ofEpochSecond(Long.parseLong(p.first(Param.TS).orElseThrow())).plus(PostbackSignature.WINDOW);
   }
 
   private Campaign campaign(String id) {
@@ -207,11 +190,11 @@ public final class PostbackService {
    * it verifies as one of ours.
    */
   private String clickId(Params p, Campaign campaign) {
-    Optional<String> named = p.first(CLICK_ID);
+    Optional<String> named = p.first(Param.CLICK_ID);
     if (named.isPresent()) {
       return named.get();
     }
-    Optional<String> tx = p.first("transaction_id");
+    Optional<String> tx = p.first(Param.TRANSACTION_ID);
     if (tx.isEmpty()) {
       return null;
     }
@@ -222,7 +205,7 @@ public final class PostbackService {
   }
 
   private static String event(Params p) {
-    Optional<Map.Entry<String, String>> named = p.firstNamed(EVENT);
+    Optional<Map.Entry<String, String>> named = p.firstNamed(Param.EVENT);
     if (named.isEmpty()) {
       return "conversion";
     }
@@ -236,12 +219,12 @@ public final class PostbackService {
   }
 
   private String txid(Params p, Campaign campaign) {
-    Optional<String> tx = p.first(TXID);
+    Optional<String> tx = p.first(Param.TXID);
     if (tx.isPresent()) {
       return tx.get();
     }
     if (campaign.transactionIdMeans() == Campaign.TransactionIdMeans.ORDER_ID) {
-      Optional<String> transactionId = p.first("transaction_id");
+      Optional<String> transactionId = p.first(Param.TRANSACTION_ID);
       if (transactionId.isPresent() && !clickIds.verify(transactionId.get())) {
         return transactionId.get();
       }
@@ -260,7 +243,7 @@ public final class PostbackService {
       proved.add(Postback.Authentication.IP_ALLOWLIST);
     }
     if (campaign.postbackToken() != null && !campaign.postbackToken().isEmpty()) {
-      String sent = in.params().first(TOKEN).orElse("");
+      String sent = in.params().first(Param.TOKEN).orElse("");
       if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
           campaign.postbackToken().getBytes(StandardCharsets.UTF_8))) {
         throw new RejectedException(Reason.BAD_TOKEN);
@@ -281,8 +264,8 @@ public final class PostbackService {
     return proved;
   }
 
-  private static BigDecimal decimal(Params p, String... names) {
-    Optional<Map.Entry<String, String>> named = p.firstNamed(names);
+  private static BigDecimal decimal(Params p, Param param) {
+    Optional<Map.Entry<String, String>> named = p.firstNamed(param);
     if (named.isEmpty()) {
       return null;
     }
@@ -304,7 +287,7 @@ public final class PostbackService {
   }
 
   private static String currency(Params p) {
-    Optional<String> currency = p.first(CURRENCY);
+    Optional<String> currency = p.first(Param.CURRENCY);
     if (currency.isEmpty()) {
       return null;
     }
@@ -316,7 +299,7 @@ public final class PostbackService {
   }
 
   private static ConversionStatus status(Params p, Campaign campaign) {
-    Optional<String> word = p.first(STATUS);
+    Optional<String> word = p.first(Param.STATUS);
     if (word.isEmpty()) {
       return null;
     }
@@ -330,22 +313,23 @@ public final class PostbackService {
   private static Map<String, String> extra(Params p) {
     Map<String, String> extra = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : p.asMap().entrySet()) {
-      if (!CONSUMED.contains(e.getKey()) && extra.size() < MAX_EXTRA && e.getKey().length() <= 64) {
+      if (!CONSUMED.contains(e.getKey()) && extra.size() < Param.MAX_EXTRA && e.getKey().length() <= Param.MAX_EXTRA_NAME) {
         extra.put(e.getKey(), cap(e.getValue()));
       }
     }
     return extra;
   }
 
-  private static String key(String name, String value) {
-    if (value.length() > MAX_KEY_CHARS || value.chars().anyMatch(Character::isISOControl)) {
+  private static String key(Param param, String value) {
+    String name = param.canonical();
+    if (value.length() > Param.MAX_KEY || value.chars().anyMatch(Character::isISOControl)) {
       throw new RejectedException(Reason.INVALID_PARAMETER,
-          name + " must be at most " + MAX_KEY_CHARS + " characters without control characters.", name, null);
+          name + " must be at most " + Param.MAX_KEY + " characters without control characters.", name, null);
     }
     return value;
   }
 
   private static String cap(String value) {
-    return Params.truncate(value, MAX_VALUE);
+    return Params.truncate(value, Param.MAX_VALUE);
   }
 }

@@ -1,5 +1,6 @@
 package dev.postbackrelay.postback;
 
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,7 +37,7 @@ public final class PostbackSignature {
 
   public static String stringToSign(String method, List<Map.Entry<String, String>> pairs) {
     String query = pairs.stream()
-        .filter(p -> !asciiLower(p.getKey()).equals("sig"))
+        .filter(p -> !asciiLower(p.getKey()).equals(Param.SIG.canonical()))
         .map(p -> Map.entry(rfc3986(asciiLower(p.getKey())), rfc3986(p.getValue())))
         .sorted(Comparator.<Map.Entry<String, String>, String>comparing(Map.Entry::getKey)
             .thenComparing(Map.Entry::getValue))
@@ -62,8 +63,8 @@ public final class PostbackSignature {
    */
   public static Optional<String> problem(String secret, InboundPostback in, Instant now) {
     Params params = in.params();
-    Optional<String> sig = params.first("sig");
-    Optional<String> ts = params.first("ts");
+    Optional<String> sig = params.first(Param.SIG);
+    Optional<String> ts = params.first(Param.TS);
     if (sig.isEmpty() || ts.isEmpty()) {
       return Optional.of("The request must carry both ts and sig: this campaign requires signed postbacks.");
     }

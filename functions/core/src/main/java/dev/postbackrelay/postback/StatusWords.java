@@ -1,6 +1,7 @@
 package dev.postbackrelay.postback;
 
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import java.util.HashMap;
 import java.util.Locale;
@@ -16,12 +17,12 @@ import java.util.Optional;
 public final class StatusWords {
 
   private static final Map<String, ConversionStatus> DEFAULTS = new HashMap<>();
-  private static final Map<String, ConversionStatus> OVERRIDE_PARAMS = Map.of(
-      "lead_status", ConversionStatus.PENDING,
-      "sale_status", ConversionStatus.APPROVED,
-      "rebill_status", ConversionStatus.APPROVED,
-      "rejected_status", ConversionStatus.REJECTED,
-      "chargeback_status", ConversionStatus.CHARGEBACK);
+  private static final Map<Param, ConversionStatus> OVERRIDE_PARAMS = Map.of(
+      Param.LEAD_STATUS, ConversionStatus.PENDING,
+      Param.SALE_STATUS, ConversionStatus.APPROVED,
+      Param.REBILL_STATUS, ConversionStatus.APPROVED,
+      Param.REJECTED_STATUS, ConversionStatus.REJECTED,
+      Param.CHARGEBACK_STATUS, ConversionStatus.CHARGEBACK);
 
   static {
     words(ConversionStatus.PENDING, "pending", "pend", "lead", "hold", "on_hold", "onhold", "new", "open",
@@ -44,7 +45,7 @@ public final class StatusWords {
   /** Our status for {@code word}, or empty when nothing maps it. */
   public static Optional<ConversionStatus> map(String word, Map<String, ConversionStatus> campaignMap, Params params) {
     String w = word.trim().toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, ConversionStatus> o : OVERRIDE_PARAMS.entrySet()) {
+    for (Map.Entry<Param, ConversionStatus> o : OVERRIDE_PARAMS.entrySet()) {
       Optional<String> declared = params.first(o.getKey());
       if (declared.isPresent() && declared.get().toLowerCase(Locale.ROOT).equals(w)) {
         return Optional.of(o.getValue());

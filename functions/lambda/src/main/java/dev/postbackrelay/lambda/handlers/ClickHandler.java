@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickResult;
 import dev.postbackrelay.click.ClickService;
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
@@ -31,7 +32,7 @@ public class ClickHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
           HttpRequests.header(event, "user-agent"), HttpRequests.header(event, "referer"),
           HttpRequests.header(event, "cloudfront-viewer-country")));
       MDC.put("click_id", result.clickId());
-      if (params.first("format").filter("json"::equalsIgnoreCase).isPresent()) {
+      if (params.first(Param.FORMAT).filter("json"::equalsIgnoreCase).isPresent()) {
         return HttpResponses.json(200, HttpResponses.object()
             .put("click_id", result.clickId()).put("redirect_url", result.redirectUrl()));
       }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
@@ -37,7 +38,7 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
           HttpRequests.path(event), HttpRequests.sourceIp(event)));
       MDC.put("postback_id", accepted.postbackId());
       metrics.count("Accepted", null);
-      var reply = params.first("return").filter(r -> !r.equalsIgnoreCase("json")).map(ReturnBody::sanitise);
+      var reply = params.first(Param.RETURN).filter(r -> !r.equalsIgnoreCase("json")).map(ReturnBody::sanitise);
       var response = reply.isPresent() ? HttpResponses.text(200, reply.get())
           : HttpResponses.json(200, HttpResponses.object().put("status", "accepted").put("postback_id", accepted.postbackId()));
       return HttpResponses.withHeader(response, "x-postback-id", accepted.postbackId());
