@@ -11,4 +11,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   mvn -q -DskipTests package
 fi
-exec java -jar infra/local-stack/target/local-stack.jar "$@"
+exec java -jar infra/local-runtime/target/local-runtime.jar "$@"

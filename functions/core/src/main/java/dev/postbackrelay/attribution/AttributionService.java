@@ -76,14 +76,27 @@ public final class AttributionService {
     this.clock = clock;
   }
 
+  /** What became of one postback of a batch: finished with its {@link Result}, or to be retried. */
+  public sealed interface Attempt {
+
+    /** Decided and recorded; the deliveries it owes are queued. The message is done with. */
+    record Finished(Result result) implements Attempt {}
+
+    /**
+     * Not finished: a store or queue failed part-way ({@code cause}). Nothing is recorded on the
+     * postback log yet; its message must come again, and the retry makes only what is missing.
+     */
+    record Retry(RuntimeException cause) implements Attempt {}
+  }
+
   /**
-   * Attributes a batch, reading all its clicks in one round trip. A postback whose processing
-   * throws is absent from the result, so that its message is retried.
+   * Attributes a batch, reading all its clicks in one round trip: every postback of the batch, by
+   * its id, {@link Attempt.Finished} or {@link Attempt.Retry}.
    */
-  public Map<String, Result> attributeAll(List<Postback> batch) {
+  public Map<String, Attempt> attributeBatch(List<Postback> batch) {
     List<Postback> resolved = new ArrayList<>(batch.size());
     Set<String> lifetime = new HashSet<>();
-    Map<String, Result> results = new LinkedHashMap<>();
+    Map<String, Attempt> results = new LinkedHashMap<>();
     for (Postback p : batch) {
       if (p.clickId() != null) {
         resolved.add(p);
@@ -95,10 +108,11 @@ public final class AttributionService {
           resolved.add(p.withClickId(bound.get()));
           lifetime.add(p.postbackId());
         } else {
-          results.put(p.postbackId(), Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER))));
+          results.put(p.postbackId(),
+              new Attempt.Finished(Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)))));
         }
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+        results.put(p.postbackId(), retry(p, e));
       }
     }
     Set<String> ids = resolved.stream().map(Postback::clickId).collect(Collectors.toSet());
@@ -106,12 +120,29 @@ public final class AttributionService {
     Map<String, Campaign> campaignCache = new HashMap<>();
     for (Postback p : resolved) {
       try {
-        results.put(p.postbackId(), attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId())));
+        results.put(p.postbackId(), new Attempt.Finished(
+            attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId()))));
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+        results.put(p.postbackId(), retry(p, e));
       }
     }
     return results;
+  }
+
+  /** The finished postbacks of {@link #attributeBatch}, by id; one to be retried is absent. */
+  public Map<String, Result> attributeAll(List<Postback> batch) {
+    Map<String, Result> finished = new LinkedHashMap<>();
+    attributeBatch(batch).forEach((id, attempt) -> {
+      if (attempt instanceof Attempt.Finished f) {
+        finished.put(id, f.result());
+      }
+    });
+    return finished;
+  }
+
+  private static Attempt retry(Postback p, RuntimeException e) {
+    LOG.log(System.Logger.Level.WARNING, "postback " + p.postbackId() + " not attributed; it will be retried", e);
+    return new Attempt.Retry(e);
   }
 
   /**
@@ -215,20 +246,8 @@ public final class AttributionService {
     List<Conversion> known = conversions.findByClick(p.clickId());
     return known.stream().filter(c -> c.event().equals(p.event())).findFirst()
         .or(() -> known.stream().findFirst()) // a lifetime customer's new event on a purged click
-        .map(c -> new Click(c.clickId(), c.campaignId(), c.affiliateId(), c.createdAt(), subs(c.extra()), Map.of(),
-            c.extra(), null, null, null, null, c.createdAt()))
+        .map(Conversion::rememberedClick)
         .orElse(null);
-  }
-
-  /** {@code sub1}..{@code sub10} among a conversion's inherited parameters. */
-  public static Map<String, String> subs(Map<String, String> extra) {
-    Map<String, String> subs = new LinkedHashMap<>();
-    extra.forEach((k, v) -> {
-      if (Click.isSubId(k)) {
-        subs.put(k, v);
-      }
-    });
-    return subs;
   }
 
   /** Queues one delivery per destination that fires for this conversion state and trigger. */
@@ -280,9 +299,11 @@ public final class AttributionService {
     if (p.customerId() != null) {
       extra.put("customer_id", p.customerId());
     }
-    return new Conversion(click.clickId(), p.event(), p.txid(), campaign.id(), click.affiliateId(), status,
-        p.amount(), currency, payout, payoutCurrency, p.receivedAt(), p.postbackId(), extra,
-        List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId())), List.of(), payoutNote);
+    return Conversion.builder().clickId(click.clickId()).event(p.event()).txid(p.txid()).campaignId(campaign.id())
+        .affiliateId(click.affiliateId()).status(status).amount(p.amount()).currency(currency).payout(payout)
+        .payoutCurrency(payoutCurrency).createdAt(p.receivedAt()).postbackId(p.postbackId()).extra(extra)
+        .history(List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId()))).payoutNote(payoutNote)
+        .build();
   }
 
   /**

@@ -101,15 +101,13 @@ public record Campaign(
 
   /** This campaign with other secrets (as an operator's masked PUT resolves them), all else equal. */
   public Campaign withSecrets(String token, String secret, List<Destination> withDestinations) {
-    return new Campaign(id, landingUrl, token, active, attributionWindow, minClickAge, currency, allowRepeatSales,
-        transactionIdMeans, ipAllowlist, secret, statusMap, payouts, affiliates, withDestinations, postbackAuth,
-        postbackPayout);
+    return toBuilder().postbackToken(token).signingSecret(secret).destinations(withDestinations).build();
   }
 
   /** A minimal active campaign with defaults everywhere else. */
   public static Campaign simple(String id, String landingUrl, String token, Map<String, Affiliate> affiliates) {
-    return new Campaign(id, landingUrl, token, true, null, null, null, false, null, null, null, null, null, affiliates, null,
-        token == null ? PostbackAuth.NONE : PostbackAuth.REQUIRED, null);
+    return builder().id(id).landingUrl(landingUrl).postbackToken(token).active(true).affiliates(affiliates)
+        .postbackAuth(token == null ? PostbackAuth.NONE : PostbackAuth.REQUIRED).build();
   }
 
   public Optional<Affiliate> affiliate(String affiliateId) {
@@ -128,5 +126,134 @@ public record Campaign(
 
   public Optional<Destination> destination(String destinationId) {
     return allDestinations().stream().filter(d -> d.id().equals(destinationId)).findFirst();
+  }
+
+  /** A builder with every component unset: null (the constructor's default, where it has one) or false. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this campaign's components, to change some by name. */
+  public Builder toBuilder() {
+    return new Builder()
+        .id(id).landingUrl(landingUrl).postbackToken(postbackToken).active(active)
+        .attributionWindow(attributionWindow).minClickAge(minClickAge).currency(currency)
+        .allowRepeatSales(allowRepeatSales).transactionIdMeans(transactionIdMeans).ipAllowlist(ipAllowlist)
+        .signingSecret(signingSecret).statusMap(statusMap).payouts(payouts).affiliates(affiliates)
+        .destinations(destinations).postbackAuth(postbackAuth).postbackPayout(postbackPayout);
+  }
+
+  /** Names each component of a {@link Campaign}; the only caller of its canonical constructor. */
+  public static final class Builder {
+    private String id;
+    private String landingUrl;
+    private String postbackToken;
+    private boolean active;
+    private Duration attributionWindow;
+    private Duration minClickAge;
+    private String currency;
+    private boolean allowRepeatSales;
+    private TransactionIdMeans transactionIdMeans;
+    private List<String> ipAllowlist;
+    private String signingSecret;
+    private Map<String, ConversionStatus> statusMap;
+    private Map<String, Payout> payouts;
+    private Map<String, Affiliate> affiliates;
+    private List<Destination> destinations;
+    private PostbackAuth postbackAuth;
+    private PostbackPayout postbackPayout;
+
+    private Builder() {}
+
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder landingUrl(String landingUrl) {
+      this.landingUrl = landingUrl;
+      return this;
+    }
+
+    public Builder postbackToken(String postbackToken) {
+      this.postbackToken = postbackToken;
+      return this;
+    }
+
+    public Builder active(boolean active) {
+      this.active = active;
+      return this;
+    }
+
+    public Builder attributionWindow(Duration attributionWindow) {
+      this.attributionWindow = attributionWindow;
+      return this;
+    }
+
+    public Builder minClickAge(Duration minClickAge) {
+      this.minClickAge = minClickAge;
+      return this;
+    }
+
+    public Builder currency(String currency) {
+      this.currency = currency;
+      return this;
+    }
+
+    public Builder allowRepeatSales(boolean allowRepeatSales) {
+      this.allowRepeatSales = allowRepeatSales;
+      return this;
+    }
+
+    public Builder transactionIdMeans(TransactionIdMeans transactionIdMeans) {
+      this.transactionIdMeans = transactionIdMeans;
+      return this;
+    }
+
+    public Builder ipAllowlist(List<String> ipAllowlist) {
+      this.ipAllowlist = ipAllowlist;
+      return this;
+    }
+
+    public Builder signingSecret(String signingSecret) {
+      this.signingSecret = signingSecret;
+      return this;
+    }
+
+    public Builder statusMap(Map<String, ConversionStatus> statusMap) {
+      this.statusMap = statusMap;
+      return this;
+    }
+
+    public Builder payouts(Map<String, Payout> payouts) {
+      this.payouts = payouts;
+      return this;
+    }
+
+    public Builder affiliates(Map<String, Affiliate> affiliates) {
+      this.affiliates = affiliates;
+      return this;
+    }
+
+    public Builder destinations(List<Destination> destinations) {
+      this.destinations = destinations;
+      return this;
+    }
+
+    public Builder postbackAuth(PostbackAuth postbackAuth) {
+      this.postbackAuth = postbackAuth;
+      return this;
+    }
+
+    public Builder postbackPayout(PostbackPayout postbackPayout) {
+      this.postbackPayout = postbackPayout;
+      return this;
+    }
+
+    public Campaign build() {
+      return new Campaign(id, landingUrl, postbackToken, active, attributionWindow, minClickAge, currency,
+          allowRepeatSales, transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates,
+          destinations, postbackAuth, postbackPayout);
+    }
   }
 }

@@ -9,11 +9,9 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What makes a campaign definition acceptable. Checked when an operator stores it, so that a bad
@@ -50,8 +48,12 @@ public final class CampaignRules {
   static final int MIN_PREFIX_V4 = 8;
   static final int MIN_PREFIX_V6 = 16;
 
-  /** @throws RejectedException with {@link Reason#INVALID_CAMPAIGN} or {@link Reason#FORBIDDEN_DESTINATION} */
-  public static void validate(Campaign c, OutboundGuard guard) {
+  /**
+   * @param types the destination types of this deployment: each destination's settings are checked
+   *     against its type's {@link DestinationSpec}
+   * @throws RejectedException with {@link Reason#INVALID_CAMPAIGN} or {@link Reason#FORBIDDEN_DESTINATION}
+   */
+  public static void validate(Campaign c, OutboundGuard guard, DestinationSpecs types) {
     require(isValidId(c.id()), "campaign_id must be 1-64 letters, digits, '.', '_' or '-'.");
     require(c.landingUrl() != null && !c.landingUrl().isBlank(), "landing_url is required.");
     outboundUrl("landing_url", c.landingUrl(), guard);
@@ -101,7 +103,7 @@ public final class CampaignRules {
         outboundUrl(where + ".postback_url", a.getValue().postbackUrl(), guard);
       }
     }
-    validateDestinations(c, guard);
+    validateDestinations(c, guard, types);
   }
 
   /**
@@ -158,19 +160,15 @@ public final class CampaignRules {
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
-  private static final Map<Destination.Type, List<String>> REQUIRED_SETTINGS = Map.of(
-      Destination.Type.POSTBACK, List.of(),
-      Destination.Type.META_CAPI, List.of("pixel_id", "access_token"),
-      Destination.Type.GOOGLE_ADS, List.of("customer_id", "conversion_action", "developer_token"),
-      Destination.Type.TIKTOK, List.of("pixel_code", "access_token"));
-
-  private static void validateDestinations(Campaign c, OutboundGuard guard) {
+  private static void validateDestinations(Campaign c, OutboundGuard guard, DestinationSpecs types) {
     Set<String> ids = new HashSet<>();
     require(c.destinations().size() <= MAX_DESTINATIONS, "destinations may list at most " + MAX_DESTINATIONS
         + " destinations (the campaign is stored as one item).");
     for (Destination d : c.destinations()) {
       require(isValidId(d.id()), "every destination needs an id of 1-64 letters, digits, '.', '_' or '-'.");
       String where = "destinations[" + d.id() + "]";
+      DestinationSpec spec = types.spec(d.type()).orElse(null);
+      require(spec != null, where + ".type must be " + types.listed() + ".");
       requireNames(where + ".events", d.events());
       require(d.settings().size() <= MAX_ENTRIES, where + ".settings may hold at most " + MAX_ENTRIES + " entries.");
       for (Map.Entry<String, String> setting : d.settings().entrySet()) {
@@ -184,22 +182,17 @@ public final class CampaignRules {
       require(d.affiliateId() == null || c.affiliates().containsKey(d.affiliateId()),
           where + ".affiliate_id names no affiliate of this campaign.");
       require("GET".equals(d.method()) || "POST".equals(d.method()), where + ".method must be GET or POST.");
-      require(d.type() != Destination.Type.POSTBACK || d.url() != null, where + ".url is required for a postback.");
+      require(!spec.urlRequired() || d.url() != null, where + ".url is required for a " + d.type().id() + ".");
       require(d.signingSecret() == null || d.signingSecret().length() >= 16 && d.signingSecret().length() <= MAX_TEXT_CHARS
           && !d.signingSecret().isBlank(), where + ".signing_secret must be 16 to " + MAX_TEXT_CHARS + " characters (or absent).");
-      for (String setting : REQUIRED_SETTINGS.get(d.type())) {
+      for (String setting : spec.requiredSettings()) {
         String value = d.settings().get(setting);
         require(value != null && !value.isBlank(), where + ".settings." + setting + " is required for this type.");
       }
-      if (d.type() == Destination.Type.GOOGLE_ADS) {
-        boolean refreshable = Stream.of("client_id", "client_secret", "refresh_token")
-            .allMatch(k -> d.settings().get(k) != null && !d.settings().get(k).isBlank());
-        require(refreshable || d.settings().get("access_token") != null,
-            where + ".settings needs client_id, client_secret and refresh_token (recommended: access tokens expire"
-                + " within the hour), or an access_token.");
-      }
-      if (d.url() != null && (d.type() == Destination.Type.POSTBACK || !d.url().isBlank())) {
-        outboundUrl(where + ".url", d.type() == Destination.Type.POSTBACK ? d.url() : d.url().strip(), guard);
+      String problem = spec.settingsProblem(d.settings());
+      require(problem == null, where + "." + problem);
+      if (d.url() != null && (spec.urlRequired() || !d.url().isBlank())) {
+        outboundUrl(where + ".url", spec.urlRequired() ? d.url() : d.url().strip(), guard);
       }
     }
   }

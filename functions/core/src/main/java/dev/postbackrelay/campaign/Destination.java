@@ -20,9 +20,8 @@ import java.util.Set;
  * @param statuses statuses that fire it; empty means every status
  * @param fireOn whether it fires when a conversion is created, when its status changes, or both
  * @param signingSecret when set, requests carry {@code X-Relay-Signature} (docs/outbound-signing.md)
- * @param settings per-type settings: Meta {@code pixel_id}, {@code access_token}; Google Ads
- *     {@code customer_id}, {@code conversion_action}, {@code developer_token}, {@code access_token};
- *     TikTok {@code pixel_code}, {@code access_token}; optional {@code event_name} overrides
+ * @param settings per-type settings, as the type defines them ({@link DestinationSpec}): Meta
+ *     {@code pixel_id}, {@code access_token}; Google Ads {@code customer_id}, ...
  */
 public record Destination(
     String id,
@@ -38,8 +37,29 @@ public record Destination(
     String signingSecret,
     Map<String, String> settings) {
 
-  /** What kind of destination. */
-  public enum Type { POSTBACK, META_CAPI, GOOGLE_ADS, TIKTOK }
+  /**
+   * What kind of destination, by its wire id ({@code "meta_capi"}): the {@code type} of the admin
+   * JSON and the stored campaign. What a type needs and does is its {@link DestinationSpec}, found
+   * through {@link DestinationSpecs}; the constants name the built-in types for code and tests.
+   */
+  public record Type(String id) {
+
+    public static final Type POSTBACK = new Type("postback");
+    public static final Type META_CAPI = new Type("meta_capi");
+    public static final Type GOOGLE_ADS = new Type("google_ads");
+    public static final Type TIKTOK = new Type("tiktok");
+
+    public Type {
+      if (id == null || !id.matches("[a-z][a-z0-9_]{0,31}")) {
+        throw new IllegalArgumentException("a destination type id is 1-32 lower-case letters, digits or '_'");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return id;
+    }
+  }
 
   /** The body of a POST postback. */
   public enum BodyFormat { FORM, JSON }
@@ -60,6 +80,18 @@ public record Destination(
   public static Destination affiliatePostback(String affiliateId, Affiliate affiliate) {
     return new Destination("affiliate:" + affiliateId, Type.POSTBACK, affiliateId, affiliate.postbackUrl(),
         affiliate.method(), BodyFormat.FORM, true, affiliate.events(), affiliate.statuses(), null, null, null);
+  }
+
+  /** This destination with other per-type settings (secrets resolved, a token fetched), all else equal. */
+  public Destination withSettings(Map<String, String> newSettings) {
+    return new Destination(id, type, affiliateId, url, method, format, urlEncode, events, statuses, fireOn,
+        signingSecret, newSettings);
+  }
+
+  /** This destination with another signing secret, all else equal. */
+  public Destination withSigningSecret(String newSigningSecret) {
+    return new Destination(id, type, affiliateId, url, method, format, urlEncode, events, statuses, fireOn,
+        newSigningSecret, settings);
   }
 
   /** Whether a conversion of this affiliate, event and status, reached by {@code trigger}, fires it. */

@@ -97,9 +97,11 @@ public final class ClickService {
     if (!landing.contains("{click_id}")) {
       url = appendQuery(url, "click_id=" + clickId);
     }
-    clicks.put(new Click(clickId, campaignId, affiliateId, now, subs, platformIds, extra,
-        request.ip(), truncate(request.userAgent()), truncate(request.referer()), request.country(),
-        now.plus(campaign.attributionWindow()).plus(RETENTION_MARGIN)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId(affiliateId).createdAt(now)
+        .subs(subs).platformIds(platformIds).extra(extra)
+        .ip(request.ip()).userAgent(truncate(request.userAgent())).referer(truncate(request.referer()))
+        .country(request.country()).expiresAt(now.plus(campaign.attributionWindow()).plus(RETENTION_MARGIN))
+        .build());
     return new ClickResult(clickId, url);
   }
 

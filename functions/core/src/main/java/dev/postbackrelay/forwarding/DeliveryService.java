@@ -1,6 +1,5 @@
 package dev.postbackrelay.forwarding;
 
-import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.Delivery;
@@ -19,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -27,21 +27,22 @@ import java.util.function.Function;
  * <p>Each run: a delivery that already succeeded is done; a failed one that is not yet due says
  * when it is; otherwise it claims the delivery (so two runs never call out at once), builds the
  * request for the destination's type, checks the target with the {@link OutboundGuard} on the
- * address actually connected to, sends it, and logs the attempt on the conversion. Failures are
- * retried on the {@link RetrySchedule}; a permanent failure (a forbidden target) or an exhausted
- * schedule is dead. Outcomes are values; only infrastructure failures (the store) throw.
+ * address actually connected to, sends it, lets the type read the answer, and logs the attempt on
+ * the conversion. What follows a failure is its {@link DeliveryError.Disposition}: retried on the
+ * {@link RetrySchedule}, dead at once (a forbidden target; also an exhausted schedule), or skipped
+ * for good. The service knows no destination type by name: each {@link DestinationType} builds,
+ * reads and obtains its credentials. Outcomes are values; only infrastructure failures (the store)
+ * throw.
  */
 public final class DeliveryService {
 
   /** How long a claim holds off a second runner: longer than any one call can take. */
   static final Duration CLAIM = Duration.ofSeconds(60);
-  static final String SKIPPED = "skipped: ";
-  static final String FORBIDDEN = "forbidden_destination: ";
 
   private final ConversionStore conversions;
   private final ClickStore clicks;
   private final CampaignStore campaigns;
-  private final Function<Destination.Type, RequestBuilder> builders;
+  private final Function<Destination.Type, DestinationType> types;
   private final PostbackSender sender;
   private final OutboundGuard guard;
   private final RetrySchedule schedule;
@@ -50,21 +51,21 @@ public final class DeliveryService {
   private final Clock clock;
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
-      Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
+      Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, Clock clock) {
-    this(conversions, clicks, campaigns, builders, sender, guard, schedule, SecretResolver.literal(),
+    this(conversions, clicks, campaigns, types, sender, guard, schedule, SecretResolver.literal(),
         AccessTokens.none(), clock);
   }
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
-      Function<Destination.Type, RequestBuilder> builders, PostbackSender sender, OutboundGuard guard,
+      Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, Clock clock) {
     this.secrets = secrets;
     this.tokens = tokens;
     this.conversions = conversions;
     this.clicks = clicks;
     this.campaigns = campaigns;
-    this.builders = builders;
+    this.types = types;
     this.sender = sender;
     this.guard = guard;
     this.schedule = schedule;
@@ -75,28 +76,33 @@ public final class DeliveryService {
     Instant now = clock.instant();
     Conversion conversion = conversions.find(d.clickId(), d.conversionKey()).orElse(null);
     if (conversion == null) {
-      return new DeliveryOutcome.Dead("conversion_not_found");
+      return new DeliveryOutcome.Dead(DeliveryError.CONVERSION_NOT_FOUND.failure());
     }
     Campaign campaign = campaigns.find(conversion.campaignId()).orElse(null);
     Destination destination = campaign == null ? null : campaign.destination(d.destinationId()).orElse(null);
     if (destination == null) {
-      return new DeliveryOutcome.Skipped("destination_removed");
+      return new DeliveryOutcome.Skipped(DeliveryError.DESTINATION_REMOVED.failure());
     }
     if (conversion.deliveredFor(destination.id(), d.status())) {
       return new DeliveryOutcome.Delivered();
     }
+    DestinationType type = types.apply(destination.type());
     List<DeliveryAttempt> attempts = conversion.deliveries().stream()
         .filter(a -> a.target().equals(destination.id()) && a.status() == d.status())
         .filter(a -> d.replayedAt() == null || !a.at().isBefore(d.replayedAt()))
         .toList();
-    if (attempts.stream().anyMatch(a -> a.error() != null && a.error().startsWith(SKIPPED))) {
-      return new DeliveryOutcome.Skipped("already skipped");
+    Optional<DeliveryFailure> skipped = attempts.stream()
+        .flatMap(a -> DeliveryFailure.parse(a.error()).stream())
+        .filter(f -> f.disposition() == DeliveryError.Disposition.SKIP)
+        .findFirst();
+    if (skipped.isPresent()) {
+      return new DeliveryOutcome.Skipped(skipped.get());
     }
     if (!attempts.isEmpty()) {
       DeliveryAttempt last = attempts.get(attempts.size() - 1);
       var wait = schedule.delayAfter(attempts.size());
       if (wait.isEmpty()) {
-        return new DeliveryOutcome.Dead("retries_exhausted: " + last.error());
+        return new DeliveryOutcome.Dead(DeliveryError.RETRIES_EXHAUSTED.with(last.error()));
       }
       Instant due = last.at().plus(wait.get());
       if (now.isBefore(due)) {
@@ -106,83 +112,67 @@ public final class DeliveryService {
     if (!conversions.claim(d.clickId(), d.conversionKey(), destination.id(), d.status(), now.plus(CLAIM), now)) {
       return new DeliveryOutcome.RetryAfter(CLAIM);
     }
-    DeliveryAttempt attempt = attempt(d, destination, announced(conversion, d), click(conversion), now);
-    conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt);
-    if (attempt.ok()) {
+    Attempt attempt = attempt(d, type, destination, announced(conversion, d), click(conversion), now);
+    conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt.logged());
+    if (attempt.failure() == null) {
       return new DeliveryOutcome.Delivered();
     }
-    if (attempt.error().startsWith(SKIPPED)) {
-      return new DeliveryOutcome.Skipped(attempt.error().substring(SKIPPED.length()));
-    }
-    if (attempt.error().startsWith(FORBIDDEN)) {
-      return new DeliveryOutcome.Dead(attempt.error());
-    }
-    return schedule.delayAfter(attempts.size() + 1)
-        .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
-        .orElseGet(() -> new DeliveryOutcome.Dead("retries_exhausted: " + attempt.error()));
+    return switch (attempt.failure().disposition()) {
+      case SKIP -> new DeliveryOutcome.Skipped(attempt.failure());
+      case DEAD -> new DeliveryOutcome.Dead(attempt.failure());
+      case RETRY -> schedule.delayAfter(attempts.size() + 1)
+          .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
+          .orElseGet(() -> new DeliveryOutcome.Dead(DeliveryError.RETRIES_EXHAUSTED.with(attempt.logged().error())));
+    };
   }
 
-  private DeliveryAttempt attempt(Delivery d, Destination destination, Conversion conversion, Click click, Instant now) {
+  /** One attempt: as logged on the conversion, and its failure (null when delivered). */
+  private record Attempt(DeliveryAttempt logged, DeliveryFailure failure) {
+
+    static Attempt unsent(Delivery d, Destination destination, Instant now, DeliveryFailure failure) {
+      return new Attempt(new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, failure.recorded()), failure);
+    }
+  }
+
+  private Attempt attempt(Delivery d, DestinationType type, Destination destination, Conversion conversion,
+      Click click, Instant now) {
     Destination resolved;
     try {
       resolved = withSecrets(destination);
     } catch (RuntimeException e) {
       // recorded and retried on the schedule: the secret may be created or readable later
-      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "secret_unavailable");
+      return Attempt.unsent(d, destination, now, DeliveryError.SECRET_UNAVAILABLE.failure());
     }
-    if (needsAccessToken(resolved)) {
-      try {
-        Map<String, String> settings = new LinkedHashMap<>(resolved.settings());
-        settings.put("access_token", tokens.accessToken(resolved));
-        resolved = new Destination(resolved.id(), resolved.type(), resolved.affiliateId(), resolved.url(),
-            resolved.method(), resolved.format(), resolved.urlEncode(), resolved.events(), resolved.statuses(),
-            resolved.fireOn(), resolved.signingSecret(), settings);
-      } catch (RuntimeException e) {
-        return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "token_unavailable");
-      }
+    try {
+      resolved = type.withCredentials(resolved, tokens);
+    } catch (RuntimeException e) {
+      return Attempt.unsent(d, destination, now, DeliveryError.TOKEN_UNAVAILABLE.failure());
     }
-    DeliveryPlan plan = builders.apply(destination.type())
-        .plan(resolved, conversion, click, d.idempotencyKey(), now);
+    DeliveryPlan plan = type.plan(resolved, conversion, click, d.idempotencyKey(), now);
     if (plan instanceof DeliveryPlan.Skip skip) {
-      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, SKIPPED + skip.reason());
+      return Attempt.unsent(d, destination, now, skip.failure());
     }
     OutboundRequest request = ((DeliveryPlan.Send) plan).request();
     InetAddress address;
     try {
       address = guard.checkAndResolve(request.url());
     } catch (RejectedException e) {
-      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, FORBIDDEN + e.getMessage());
+      return Attempt.unsent(d, destination, now, DeliveryError.FORBIDDEN_DESTINATION.with(e.getMessage()));
     } catch (OutboundGuard.UnresolvedHostException e) {
-      return new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, "dns_unresolved");
+      return Attempt.unsent(d, destination, now, DeliveryError.DNS_UNRESOLVED.failure());
     }
     PostbackSender.Response response = sender.send(request, address);
-    String error = response.error();
-    if (error == null && destination.type() == Destination.Type.GOOGLE_ADS && response.body() != null
-        && response.body().contains("\"partialFailureError\"")) {
-      // partial-failure mode answers 200 and reports the refused conversion in the body
-      String detail = response.body().replaceAll("\\s+", " ");
-      return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(),
-          "google_partial_failure: " + detail.substring(0, Math.min(200, detail.length())));
-    }
-    if (response.location() != null) {
-      error = error + " (Location: " + response.location() + ")";
-    }
-    return new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(), response.latencyMillis(), error);
-  }
-
-  /** A Google Ads destination configured with a refresh token rather than an access token. */
-  private static boolean needsAccessToken(Destination d) {
-    return d.type() == Destination.Type.GOOGLE_ADS && !d.settings().containsKey("access_token")
-        && d.settings().containsKey("refresh_token");
+    DeliveryFailure failure = type.readResponse(response).orElse(null);
+    return new Attempt(new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(),
+        response.latencyMillis(), failure == null ? null : failure.recorded()), failure);
   }
 
   /** The destination with its secret references resolved (signing secret and settings). */
   private Destination withSecrets(Destination d) {
     Map<String, String> settings = new LinkedHashMap<>(d.settings());
     settings.replaceAll((k, v) -> v == null ? null : secrets.resolve(v));
-    return new Destination(d.id(), d.type(), d.affiliateId(), d.url(), d.method(), d.format(), d.urlEncode(),
-        d.events(), d.statuses(), d.fireOn(), d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()),
-        settings);
+    return d.withSettings(settings)
+        .withSigningSecret(d.signingSecret() == null ? null : secrets.resolve(d.signingSecret()));
   }
 
   /** The conversion as it was when this delivery was decided: the status it announces. */
@@ -192,8 +182,6 @@ public final class DeliveryService {
 
   /** The click, or what the conversion remembers of it once the click itself has expired. */
   private Click click(Conversion c) {
-    return clicks.find(c.clickId()).orElseGet(() -> new Click(c.clickId(), c.campaignId(), c.affiliateId(),
-        c.createdAt(), AttributionService.subs(c.extra()), Map.of(), c.extra(), null,
-        null, null, null, c.createdAt()));
+    return clicks.find(c.clickId()).orElseGet(c::rememberedClick);
   }
 }

@@ -17,7 +17,8 @@ public interface PostbackSender {
 
   /**
    * @param httpStatus 0 when no response arrived
-   * @param error null on 2xx; otherwise a short cause ({@code http_500}, {@code timeout}...)
+   * @param error null on 2xx; otherwise the written form of a transport {@link DeliveryError}
+   *     ({@code http_500}, {@code timeout}, {@code tls: SSLHandshakeException}...)
    * @param location the Location of a redirect that was not followed, or null
    * @param body the start of a 2xx response's body (a few KiB at most), or null
    */

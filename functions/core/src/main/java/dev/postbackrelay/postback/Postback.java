@@ -74,8 +74,141 @@ public record Postback(
     return !authenticatedBy.isEmpty();
   }
 
+  /** This postback with another click id (the one a lifetime customer resolved to), all else equal. */
   public Postback withClickId(String resolvedClickId) {
-    return new Postback(postbackId, receivedAt, sourceIp, resolvedClickId, campaignId, affiliateId, event, txid,
-        amount, payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra, authenticatedBy);
+    return toBuilder().clickId(resolvedClickId).build();
+  }
+
+  /** A builder with every component unset: null (the constructor's default, where it has one) or false. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this postback's components, to change some by name. */
+  public Builder toBuilder() {
+    return new Builder()
+        .postbackId(postbackId).receivedAt(receivedAt).sourceIp(sourceIp).clickId(clickId).campaignId(campaignId)
+        .affiliateId(affiliateId).event(event).txid(txid).amount(amount).payout(payout).currency(currency)
+        .conversionRate(conversionRate).status(status).statusWord(statusWord).customerId(customerId)
+        .newCustomer(newCustomer).extra(extra).authenticatedBy(authenticatedBy);
+  }
+
+  /** Names each component of a {@link Postback}; the only caller of its canonical constructor. */
+  public static final class Builder {
+    private String postbackId;
+    private Instant receivedAt;
+    private String sourceIp;
+    private String clickId;
+    private String campaignId;
+    private String affiliateId;
+    private String event;
+    private String txid;
+    private BigDecimal amount;
+    private BigDecimal payout;
+    private String currency;
+    private BigDecimal conversionRate;
+    private ConversionStatus status;
+    private String statusWord;
+    private String customerId;
+    private boolean newCustomer;
+    private Map<String, String> extra;
+    private Set<Authentication> authenticatedBy;
+
+    private Builder() {}
+
+    public Builder postbackId(String postbackId) {
+      this.postbackId = postbackId;
+      return this;
+    }
+
+    public Builder receivedAt(Instant receivedAt) {
+      this.receivedAt = receivedAt;
+      return this;
+    }
+
+    public Builder sourceIp(String sourceIp) {
+      this.sourceIp = sourceIp;
+      return this;
+    }
+
+    public Builder clickId(String clickId) {
+      this.clickId = clickId;
+      return this;
+    }
+
+    public Builder campaignId(String campaignId) {
+      this.campaignId = campaignId;
+      return this;
+    }
+
+    public Builder affiliateId(String affiliateId) {
+      this.affiliateId = affiliateId;
+      return this;
+    }
+
+    public Builder event(String event) {
+      this.event = event;
+      return this;
+    }
+
+    public Builder txid(String txid) {
+      this.txid = txid;
+      return this;
+    }
+
+    public Builder amount(BigDecimal amount) {
+      this.amount = amount;
+      return this;
+    }
+
+    public Builder payout(BigDecimal payout) {
+      this.payout = payout;
+      return this;
+    }
+
+    public Builder currency(String currency) {
+      this.currency = currency;
+      return this;
+    }
+
+    public Builder conversionRate(BigDecimal conversionRate) {
+      this.conversionRate = conversionRate;
+      return this;
+    }
+
+    public Builder status(ConversionStatus status) {
+      this.status = status;
+      return this;
+    }
+
+    public Builder statusWord(String statusWord) {
+      this.statusWord = statusWord;
+      return this;
+    }
+
+    public Builder customerId(String customerId) {
+      this.customerId = customerId;
+      return this;
+    }
+
+    public Builder newCustomer(boolean newCustomer) {
+      this.newCustomer = newCustomer;
+      return this;
+    }
+
+    public Builder extra(Map<String, String> extra) {
+      this.extra = extra;
+      return this;
+    }
+
+    public Builder authenticatedBy(Set<Authentication> authenticatedBy) {
+      this.authenticatedBy = authenticatedBy;
+      return this;
+    }
+
+    public Postback build() {
+      return new Postback(postbackId, receivedAt, sourceIp, clickId, campaignId, affiliateId, event, txid, amount,
+          payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra, authenticatedBy);
+    }
   }
 }

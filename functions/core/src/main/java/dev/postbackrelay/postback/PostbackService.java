@@ -118,25 +118,27 @@ public final class PostbackService {
     Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in);
 
     Instant now = clock.instant();
-    Postback postback = new Postback(
-        postbackIds.next(now),
-        now,
-        in.sourceIp(),
-        clickId,
-        campaign.id(),
-        p.first(Param.AFFILIATE_ID).orElse(null),
-        event(p),
-        key(Param.TXID, txid(p, campaign)),
-        decimal(p, Param.AMOUNT),
-        decimal(p, Param.PAYOUT),
-        currency(p),
-        decimal(p, Param.CONVERSION_RATE),
-        status(p, campaign),
-        p.first(Param.STATUS).orElse(null),
-        customerId,
-        p.first(Param.NEW_CUSTOMER).map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false),
-        extra(p),
-        authenticatedBy);
+    Postback postback = Postback.builder()
+        .postbackId(postbackIds.next(now))
+        .receivedAt(now)
+        .sourceIp(in.sourceIp())
+        .clickId(clickId)
+        .campaignId(campaign.id())
+        .affiliateId(p.first(Param.AFFILIATE_ID).orElse(null))
+        .event(event(p))
+        .txid(key(Param.TXID, txid(p, campaign)))
+        .amount(decimal(p, Param.AMOUNT))
+        .payout(decimal(p, Param.PAYOUT))
+        .currency(currency(p))
+        .conversionRate(decimal(p, Param.CONVERSION_RATE))
+        .status(status(p, campaign))
+        .statusWord(p.first(Param.STATUS).orElse(null))
+        .customerId(customerId)
+        .newCustomer(p.first(Param.NEW_CUSTOMER)
+            .map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false))
+        .extra(extra(p))
+        .authenticatedBy(authenticatedBy)
+        .build();
     String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
     if (replayKey != null && !replays.claim(replayKey, signatureExpiry(p), now)) {
       throw new RejectedException(Reason.REPLAYED_SIGNATURE);

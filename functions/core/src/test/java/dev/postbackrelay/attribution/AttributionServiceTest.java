@@ -6,6 +6,7 @@ import static dev.postbackrelay.common.ConversionStatus.PENDING;
 import static dev.postbackrelay.testing.CampaignBuilder.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -793,6 +794,22 @@ class AttributionServiceTest {
       assertEquals(retried.queued(), core.deliveryQueue.sent());
       assertEquals(1, onlyConversion(click).history().size());
       assertEquals(retried.decision(), logged(p));
+    }
+
+    @Test
+    void aPostbackLeftForRetry_isAnExplicitRetry_inTheBatchsAttempts() {
+      String click = clickAndWait("c1");
+      Postback p = core.postback("click_id", click, "event", "sale", "txid", "T-1");
+      core.deliveryQueue.goDown();
+
+      Map<String, AttributionService.Attempt> attempts = quietly(() -> core.attribution.attributeBatch(List.of(p)));
+
+      assertEquals(Set.of(p.postbackId()), attempts.keySet(), "every postback of the batch has its attempt");
+      assertInstanceOf(AttributionService.Attempt.Retry.class, attempts.get(p.postbackId()));
+      core.deliveryQueue.comeBack();
+      AttributionService.Attempt retried = core.attribution.attributeBatch(List.of(p)).get(p.postbackId());
+      assertEquals(Outcome.ATTRIBUTED,
+          assertInstanceOf(AttributionService.Attempt.Finished.class, retried).result().decision().outcome());
     }
 
     @Test

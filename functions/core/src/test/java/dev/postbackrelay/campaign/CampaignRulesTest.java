@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.net.OutboundGuard;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -21,16 +22,17 @@ class CampaignRulesTest {
   private static final OutboundGuard GUARD = new OutboundGuard(false, host -> {
     throw new UnknownHostException(host); // shape checks never resolve
   });
+  private static final DestinationSpecs TYPES = DestinationTypes.BUILT_IN;
   private static final String TOKEN = "s3cret-token";
 
   private static RejectedException refused(Campaign c) {
-    return assertThrows(RejectedException.class, () -> CampaignRules.validate(c, GUARD));
+    return assertThrows(RejectedException.class, () -> CampaignRules.validate(c, GUARD, TYPES));
   }
 
   @Test
   void campaignWithoutAnyPostbackCredential_isRefused_namingTheCredentials() {
-    Campaign open = new Campaign("c1", "https://shop.example/lp", null, true, null, null, null, false, null, null,
-        null, null, null, Map.of("a1", Affiliate.withPostbackUrl(null)), null, null, null);
+    Campaign open = Campaign.builder().id("c1").landingUrl("https://shop.example/lp").active(true)
+        .affiliates(Map.of("a1", Affiliate.withPostbackUrl(null))).build();
 
     RejectedException e = refused(open);
 
@@ -49,7 +51,8 @@ class CampaignRulesTest {
 
   @Test
   void campaignWithAToken_isAccepted() {
-    assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").token(TOKEN).affiliate("a1", (String) null).build(), GUARD));
+    assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").token(TOKEN).affiliate("a1", (String) null).build(), GUARD,
+        TYPES));
   }
 
   @ParameterizedTest
@@ -72,7 +75,7 @@ class CampaignRulesTest {
   void landingUrlWithMacrosInPathAndQuery_isAccepted() {
     assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").token(TOKEN)
         .landing("https://shop.example/{campaign_id}/lp?cid={click_id}&a={affiliate_id}&s={sub1}")
-        .affiliate("a1", (String) null).build(), GUARD));
+        .affiliate("a1", (String) null).build(), GUARD, TYPES));
   }
 
   @Test
@@ -124,12 +127,14 @@ class CampaignRulesTest {
   @Test
   void ipAllowlistAlone_isEnoughAuthentication() {
     assertDoesNotThrow(() -> CampaignRules.validate(
-        campaign("c1").ipAllowlist("203.0.113.0/24", "2001:db8::/32").affiliate("a1", (String) null).build(), GUARD));
+        campaign("c1").ipAllowlist("203.0.113.0/24", "2001:db8::/32").affiliate("a1", (String) null).build(), GUARD,
+        TYPES));
   }
 
   @Test
   void explicitlyUnauthenticatedCampaign_isAccepted_butNotTogetherWithACredential() {
-    assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").affiliate("a1", (String) null).build(), GUARD));
+    assertDoesNotThrow(() -> CampaignRules.validate(campaign("c1").affiliate("a1", (String) null).build(), GUARD,
+        TYPES));
     RejectedException e = refused(campaign("c1").token(TOKEN).postbackAuth(Campaign.PostbackAuth.NONE)
         .affiliate("a1", (String) null).build());
 

@@ -21,7 +21,7 @@ import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.common.ConversionStatus;
-import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.testing.CoreFixture;
 import dev.postbackrelay.testing.ScriptedPostbackSender.Call;
@@ -245,7 +245,7 @@ class DeliveryServiceTest {
       }
       return ok();
     };
-    service[0] = new DeliveryService(core.conversions, core.clicks, core.campaigns, RequestBuilders::forType,
+    service[0] = new DeliveryService(core.conversions, core.clicks, core.campaigns, DestinationTypes.BUILT_IN::get,
         reentrant, core.guard, CoreFixture.RETRIES, core.clock);
 
     assertEquals(DELIVERED, service[0].deliver(d));
@@ -281,7 +281,7 @@ class DeliveryServiceTest {
     campaignWithPostbackUrl("ports", "https://" + CoreFixture.PARTNER_HOST + ":8443/pb?c={click_id}");
     Delivery d = convertOne("ports", "event", "sale");
     DeliveryService restricted = new DeliveryService(core.conversions, core.clicks, core.campaigns,
-        dev.postbackrelay.forwarding.builders.RequestBuilders::forType, core.sender,
+        DestinationTypes.BUILT_IN::get, core.sender,
         new OutboundGuard(false, List.of(), List.of(80, 443), host -> new java.net.InetAddress[] {
             java.net.InetAddress.getByName(CoreFixture.PARTNER_ADDRESS)}),
         CoreFixture.RETRIES, core.clock);

@@ -143,8 +143,10 @@ public final class CampaignBuilder {
     Campaign.PostbackAuth auth = postbackAuth != null ? postbackAuth
         : token == null && signingSecret == null && ipAllowlist.isEmpty() ? Campaign.PostbackAuth.NONE
         : Campaign.PostbackAuth.REQUIRED;
-    return new Campaign(id, landingUrl, token, active, window, minClickAge, currency, repeatSales,
-        transactionIdMeans, ipAllowlist, signingSecret, statusMap, payouts, affiliates, destinations, auth,
-        postbackPayout);
+    return Campaign.builder().id(id).landingUrl(landingUrl).postbackToken(token).active(active)
+        .attributionWindow(window).minClickAge(minClickAge).currency(currency).allowRepeatSales(repeatSales)
+        .transactionIdMeans(transactionIdMeans).ipAllowlist(ipAllowlist).signingSecret(signingSecret)
+        .statusMap(statusMap).payouts(payouts).affiliates(affiliates).destinations(destinations).postbackAuth(auth)
+        .postbackPayout(postbackPayout).build();
   }
 }

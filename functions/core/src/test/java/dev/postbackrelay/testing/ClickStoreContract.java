@@ -53,12 +53,14 @@ public abstract class ClickStoreContract {
     extra.put("utm_campaign", "spring sale");
     extra.put("custom", "{\"json\": true}");
     extra.put("empty_looking", " ");
-    return new Click(clickId, "camp-1", "aff-1", T0, subs, platformIds, extra, "2001:db8::7",
-        "Mozilla/5.0 (X11; Linux x86_64) \u00e9\u4e2d", "https://news.example/article?id=1", "DE", EXPIRES);
+    return Click.builder().clickId(clickId).campaignId("camp-1").affiliateId("aff-1").createdAt(T0).subs(subs)
+        .platformIds(platformIds).extra(extra).ip("2001:db8::7").userAgent("Mozilla/5.0 (X11; Linux x86_64) \u00e9\u4e2d")
+        .referer("https://news.example/article?id=1").country("DE").expiresAt(EXPIRES).build();
   }
 
   protected static Click minimalClick(String clickId) {
-    return new Click(clickId, "camp-1", "aff-1", T0, null, null, null, null, null, null, null, EXPIRES);
+    return Click.builder().clickId(clickId).campaignId("camp-1").affiliateId("aff-1").createdAt(T0).expiresAt(EXPIRES)
+        .build();
   }
 
   @Test
@@ -86,8 +88,9 @@ public abstract class ClickStoreContract {
     for (int i = 0; i < 40; i++) {
       extra.put("p" + "x".repeat(60) + String.format("%02d", i), "v".repeat(512));
     }
-    Click click = new Click(newClickId(), "camp-1", "aff-1", T0, Map.of(), Map.of(), extra, "203.0.113.9", ua,
-        "https://ref.example/" + "r".repeat(490), null, EXPIRES);
+    Click click = Click.builder().clickId(newClickId()).campaignId("camp-1").affiliateId("aff-1").createdAt(T0)
+        .subs(Map.of()).platformIds(Map.of()).extra(extra).ip("203.0.113.9").userAgent(ua)
+        .referer("https://ref.example/" + "r".repeat(490)).expiresAt(EXPIRES).build();
     store.put(click);
     assertSameClick(click, store.find(click.clickId()).orElseThrow());
   }
@@ -123,8 +126,9 @@ public abstract class ClickStoreContract {
   void findAll_ofMoreThan100Ids_findsEveryExistingOne() {
     List<String> stored = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
-      Click click = new Click(IDS.issue(T0.plus(Duration.ofMillis(i))), "camp-" + (i % 3), "aff-" + i,
-          T0.plus(Duration.ofMillis(i)), Map.of("sub1", "s" + i), null, null, null, null, null, null, EXPIRES);
+      Click click = Click.builder().clickId(IDS.issue(T0.plus(Duration.ofMillis(i)))).campaignId("camp-" + (i % 3))
+          .affiliateId("aff-" + i).createdAt(T0.plus(Duration.ofMillis(i))).subs(Map.of("sub1", "s" + i))
+          .expiresAt(EXPIRES).build();
       store.put(click);
       stored.add(click.clickId());
     }

@@ -47,11 +47,13 @@ public abstract class ConversionStoreContract {
 
   protected static Conversion conversion(String clickId, String event, String txid, ConversionStatus status,
       String postbackId) {
-    return new Conversion(clickId, event, txid, "camp-1", "aff-1", status, new BigDecimal("120.50"), "EUR",
-        new BigDecimal("12.0500"), "USD", T0, postbackId,
-        Map.of("customer_id", "cu-1", "sub1", "über & co", "utm_source", "fb"),
-        List.of(new StatusChange(null, status, T0, postbackId)), List.of(),
-        "payout_ignored: the postback sent payout 9999 but it was not authenticated");
+    return Conversion.builder().clickId(clickId).event(event).txid(txid).campaignId("camp-1").affiliateId("aff-1")
+        .status(status).amount(new BigDecimal("120.50")).currency("EUR").payout(new BigDecimal("12.0500"))
+        .payoutCurrency("USD").createdAt(T0).postbackId(postbackId)
+        .extra(Map.of("customer_id", "cu-1", "sub1", "über & co", "utm_source", "fb"))
+        .history(List.of(new StatusChange(null, status, T0, postbackId))).deliveries(List.of())
+        .payoutNote("payout_ignored: the postback sent payout 9999 but it was not authenticated")
+        .build();
   }
 
   private static StatusChange change(ConversionStatus from, ConversionStatus to, long afterSeconds, String postbackId) {
@@ -71,9 +73,10 @@ public abstract class ConversionStoreContract {
   @Test
   void roundTrip_keepsAbsentOptionalsAbsent_andEmptyTxid() {
     String clickId = unique("click");
-    Conversion c = new Conversion(clickId, "lead", "", "camp-1", "aff-1", ConversionStatus.APPROVED, null, null,
-        null, null, T0, "pb-1", Map.of(), List.of(new StatusChange(null, ConversionStatus.APPROVED, T0, "pb-1")),
-        List.of());
+    Conversion c = Conversion.builder().clickId(clickId).event("lead").txid("").campaignId("camp-1").affiliateId("aff-1")
+        .status(ConversionStatus.APPROVED).createdAt(T0).postbackId("pb-1").extra(Map.of())
+        .history(List.of(new StatusChange(null, ConversionStatus.APPROVED, T0, "pb-1"))).deliveries(List.of())
+        .build();
     store.createIfAbsent("lead", c);
 
     Conversion found = store.find(clickId, "lead").orElseThrow();
@@ -86,8 +89,10 @@ public abstract class ConversionStoreContract {
   @Test
   void roundTrip_comparesDecimalsByValueNotScale() {
     String clickId = unique("click");
-    Conversion c = new Conversion(clickId, "sale", "T", "camp-1", "aff-1", ConversionStatus.PENDING,
-        new BigDecimal("10.50"), "USD", new BigDecimal("1.0000"), "USD", T0, "pb-1", Map.of(), List.of(), List.of());
+    Conversion c = Conversion.builder().clickId(clickId).event("sale").txid("T").campaignId("camp-1").affiliateId("aff-1")
+        .status(ConversionStatus.PENDING).amount(new BigDecimal("10.50")).currency("USD")
+        .payout(new BigDecimal("1.0000")).payoutCurrency("USD").createdAt(T0).postbackId("pb-1").extra(Map.of())
+        .history(List.of()).deliveries(List.of()).build();
     store.createIfAbsent("sale#T", c);
     Conversion found = store.find(clickId, "sale#T").orElseThrow();
     assertSameNumber(new BigDecimal("10.5"), found.amount(), "amount");
@@ -103,9 +108,11 @@ public abstract class ConversionStoreContract {
   void createIfAbsent_twice_returnsTheFirst_andKeepsIt() {
     String clickId = unique("click");
     Conversion first = conversion(clickId, "sale", "T-1", ConversionStatus.PENDING, "pb-1");
-    Conversion second = new Conversion(clickId, "sale", "T-1", "camp-1", "aff-2", ConversionStatus.APPROVED,
-        new BigDecimal("999"), "GBP", new BigDecimal("99"), "GBP", T0.plusSeconds(60), "pb-2", Map.of("x", "y"),
-        List.of(new StatusChange(null, ConversionStatus.APPROVED, T0.plusSeconds(60), "pb-2")), List.of());
+    Conversion second = first.toBuilder().affiliateId("aff-2").status(ConversionStatus.APPROVED)
+        .amount(new BigDecimal("999")).currency("GBP").payout(new BigDecimal("99")).payoutCurrency("GBP")
+        .createdAt(T0.plusSeconds(60)).postbackId("pb-2").extra(Map.of("x", "y"))
+        .history(List.of(new StatusChange(null, ConversionStatus.APPROVED, T0.plusSeconds(60), "pb-2")))
+        .payoutNote(null).build();
     store.createIfAbsent("sale#T-1", first);
 
     Optional<Conversion> existing = store.createIfAbsent("sale#T-1", second);

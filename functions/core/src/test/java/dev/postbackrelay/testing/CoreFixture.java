@@ -11,7 +11,7 @@ import dev.postbackrelay.common.Params;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.RetrySchedule;
-import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.InboundPostback;
 import dev.postbackrelay.postback.Postback;
@@ -67,8 +67,8 @@ public final class CoreFixture {
       new PostbackService(campaigns, clicks, conversions, clickIds, queue, replays, postbackIds, clock);
   public final AttributionService attribution = new AttributionService(clicks, campaigns, conversions, customers, log,
       deliveryQueue, RateTable.parse(RATES), clock);
-  public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType,
-      sender, guard, RETRIES, clock);
+  public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns,
+      DestinationTypes.BUILT_IN::get, sender, guard, RETRIES, clock);
 
   /** One run of one delivery, as the delivery consumer saw it. */
   public record Run(Delivery delivery, DeliveryOutcome outcome, Instant at) {}

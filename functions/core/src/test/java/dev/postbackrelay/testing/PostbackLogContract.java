@@ -47,15 +47,18 @@ public abstract class PostbackLogContract {
     extra.put("sub1", "über & co");
     extra.put("utm_source", "fb");
     extra.put("goal_name", "first deposit");
-    return new Postback(postbackId, receivedAt, "2001:db8::20", clickId, "camp-1", "aff-1", "deposit", "INV-2025/0042",
-        new BigDecimal("50.00"), new BigDecimal("5.5000"), "EUR", new BigDecimal("1.0870000000"),
-        ConversionStatus.APPROVED, "Confirmed", "cust-88213", true, extra,
-        java.util.Set.of(Postback.Authentication.TOKEN, Postback.Authentication.IP_ALLOWLIST));
+    return Postback.builder().postbackId(postbackId).receivedAt(receivedAt).sourceIp("2001:db8::20").clickId(clickId)
+        .campaignId("camp-1").affiliateId("aff-1").event("deposit").txid("INV-2025/0042")
+        .amount(new BigDecimal("50.00")).payout(new BigDecimal("5.5000")).currency("EUR")
+        .conversionRate(new BigDecimal("1.0870000000")).status(ConversionStatus.APPROVED).statusWord("Confirmed")
+        .customerId("cust-88213").newCustomer(true).extra(extra)
+        .authenticatedBy(java.util.Set.of(Postback.Authentication.TOKEN, Postback.Authentication.IP_ALLOWLIST))
+        .build();
   }
 
   protected static Postback minimalPostback(String postbackId, String clickId, Instant receivedAt) {
-    return new Postback(postbackId, receivedAt, null, clickId, "camp-1", null, "conversion", "", null, null, null,
-        null, null, null, null, false, Map.of(), null);
+    return Postback.builder().postbackId(postbackId).receivedAt(receivedAt).clickId(clickId).campaignId("camp-1")
+        .event("conversion").txid("").extra(Map.of()).build();
   }
 
   @Test
@@ -159,8 +162,9 @@ public abstract class PostbackLogContract {
 
   @Test
   void aPostbackWithoutClick_isFoundById_andUnderNoClick() {
-    Postback lifetime = new Postback(IDS.next(T0), T0, "198.51.100.1", null, "camp-1", null, "deposit", "T-9",
-        new BigDecimal("30"), null, "USD", null, null, null, "cust-1", false, Map.of(), null);
+    Postback lifetime = Postback.builder().postbackId(IDS.next(T0)).receivedAt(T0).sourceIp("198.51.100.1")
+        .campaignId("camp-1").event("deposit").txid("T-9").amount(new BigDecimal("30")).currency("USD")
+        .customerId("cust-1").extra(Map.of()).build();
     PostbackRecord entry = new PostbackRecord(lifetime, Decision.rejected(Reason.UNKNOWN_CUSTOMER), T0);
 
     log.record(entry);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.postbackrelay.campaign.Campaign;
 import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.lambda.admin.CampaignJson;
 import dev.postbackrelay.net.OutboundGuard;
 import io.quarkus.test.junit.QuarkusTest;
@@ -144,7 +145,7 @@ public class AdminCampaignPropertyTest {
       assertTrue(status == 200 || status >= 400 && status < 500, context);
       if (status == 200) {
         Campaign stored = campaigns.find(campaignId).orElseThrow(() -> new AssertionError("200 but nothing stored: " + context));
-        assertDoesNotThrow(() -> CampaignRules.validate(stored, guard), context);
+        assertDoesNotThrow(() -> CampaignRules.validate(stored, guard, DestinationTypes.BUILT_IN), context);
         assertTrue(CampaignJson.write(stored).length() <= 64 * 1024, context);
       } else {
         String error = Events.body(response).path("error").asText();

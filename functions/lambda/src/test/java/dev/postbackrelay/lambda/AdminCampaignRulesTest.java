@@ -13,7 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -78,8 +77,8 @@ public class AdminCampaignRulesTest {
 
     JsonNode view = Events.body(get("GET /admin/campaigns/{campaign_id}", "campaign_id", "/admin/campaigns/", campaignId));
     String clickId = clickIds.issue(Instant.now());
-    clicks.put(new Click(clickId, campaignId, "a1", Instant.now(), Map.of(), Map.of(), Map.of(), "203.0.113.1", "UA",
-        null, null, Instant.now().plusSeconds(3600)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId("a1").createdAt(Instant.now())
+        .ip("203.0.113.1").userAgent("UA").expiresAt(Instant.now().plusSeconds(3600)).build());
     JsonNode story = Events.body(get("GET /admin/clicks/{click_id}", "click_id", "/admin/clicks/", clickId));
 
     for (JsonNode shown : new JsonNode[] {Events.body(put), view, story}) {

@@ -106,17 +106,17 @@ public class AdminHandlerTest {
   void clickAndPostbackLog_showTheDecisionsConversionsAndDeliveries() {
     String clickId = clickIds.issue(Instant.now());
     Instant at = Instant.now();
-    clicks.put(new Click(clickId, "c-log", "a1", at, Map.of("sub1", "s1"),
-        Map.of(), Map.of(), "203.0.113.1", "UA", null, null, at.plusSeconds(3600)));
+    clicks.put(Click.builder().clickId(clickId).campaignId("c-log").affiliateId("a1").createdAt(at)
+        .subs(Map.of("sub1", "s1")).ip("203.0.113.1").userAgent("UA").expiresAt(at.plusSeconds(3600)).build());
     var status = ConversionStatus.APPROVED;
-    conversions.createIfAbsent("sale#T1", new Conversion(clickId, "sale", "T1", "c-log",
-        "a1", status, new BigDecimal("10"), "USD", new BigDecimal("2.5"), "USD", at, "pb-log-1",
-        Map.of(), List.of(new StatusChange(null, status, at, "pb-log-1")),
-        List.of()));
+    conversions.createIfAbsent("sale#T1", Conversion.builder().clickId(clickId).event("sale").txid("T1")
+        .campaignId("c-log").affiliateId("a1").status(status).amount(new BigDecimal("10")).currency("USD")
+        .payout(new BigDecimal("2.5")).payoutCurrency("USD").createdAt(at).postbackId("pb-log-1")
+        .history(List.of(new StatusChange(null, status, at, "pb-log-1"))).build());
     conversions.recordDelivery(clickId, "sale#T1",
         new DeliveryAttempt("affiliate:a1", status, at, 200, 12, null));
-    var postback = new Postback("pb-log-1", at, "198.51.100.7", clickId, "c-log", null, "sale",
-        "T1", null, null, null, null, null, null, null, false, Map.of(), null);
+    var postback = Postback.builder().postbackId("pb-log-1").receivedAt(at).sourceIp("198.51.100.7")
+        .clickId(clickId).campaignId("c-log").event("sale").txid("T1").build();
     log.record(new PostbackRecord(postback,
         new Decision(Decision.Outcome.ATTRIBUTED, null,
             clickId + "/sale#T1"), at));

@@ -36,8 +36,8 @@ public class AdminWithoutClickIdKeysTest {
 
     String clickId = UUID.randomUUID().toString().replace("-", "");
     Instant at = Instant.now();
-    clicks.put(new Click(clickId, campaignId, "a1", at, Map.of("sub1", "s1"), Map.of(), Map.of(),
-        "203.0.113.1", "UA", null, null, at.plusSeconds(3600)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId("a1").createdAt(at)
+        .subs(Map.of("sub1", "s1")).ip("203.0.113.1").userAgent("UA").expiresAt(at.plusSeconds(3600)).build());
     JsonNode story = Events.invoke(admin("GET", "/admin/clicks/{click_id}", "click_id", clickId, true));
 
     assertEquals(200, story.path("statusCode").asInt(), story.toString());

@@ -46,11 +46,12 @@ public class ConsumerWithoutClickIdKeysTest {
         Map.of("aff-1", Affiliate.withPostbackUrl("https://partner.example.com/pb?click={click_id}"))));
     String clickId = UUID.randomUUID().toString().replace("-", ""); // the consumer takes ids as checked upstream
     Instant clickedAt = Instant.now().minusSeconds(600);
-    clicks.put(new Click(clickId, campaignId, "aff-1", clickedAt, Map.of(), Map.of(), Map.of(),
-        "203.0.113.10", "UA", null, null, clickedAt.plusSeconds(40L * 86400)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId("aff-1").createdAt(clickedAt)
+        .ip("203.0.113.10").userAgent("UA").expiresAt(clickedAt.plusSeconds(40L * 86400)).build());
     Queues.drain("DeliveryQueue");
-    Postback p = new Postback("pb-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", clickId, campaignId, null,
-        "sale", "T1", new BigDecimal("10"), new BigDecimal("2.5"), "USD", null, null, null, null, false, Map.of(), java.util.Set.of());
+    Postback p = Postback.builder().postbackId("pb-" + UUID.randomUUID()).receivedAt(Instant.now())
+        .sourceIp("198.51.100.20").clickId(clickId).campaignId(campaignId).event("sale").txid("T1")
+        .amount(new BigDecimal("10")).payout(new BigDecimal("2.5")).currency("USD").build();
     ObjectNode event = Events.load("sqs-conversion.json");
     ((ObjectNode) event.get("Records").get(0)).put("body", PostbackJson.write(p));
 

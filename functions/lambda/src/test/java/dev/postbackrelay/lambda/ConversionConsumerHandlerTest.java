@@ -56,8 +56,9 @@ public class ConversionConsumerHandlerTest {
         Map.of("aff-42", Affiliate.withPostbackUrl("https://partner.example.com/pb?click={click_id}"))));
     Instant clickedAt = Instant.now().minusSeconds(3600);
     clickId = clickIds.issue(clickedAt);
-    clicks.put(new Click(clickId, campaignId, "aff-42", clickedAt, Map.of("sub1", "adset 7"), Map.of(), Map.of(),
-        "203.0.113.10", "UA", null, null, clickedAt.plusSeconds(40L * 86400)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId("aff-42").createdAt(clickedAt)
+        .subs(Map.of("sub1", "adset 7")).ip("203.0.113.10").userAgent("UA")
+        .expiresAt(clickedAt.plusSeconds(40L * 86400)).build());
     Queues.drain("DeliveryQueue");
   }
 
@@ -105,8 +106,8 @@ public class ConversionConsumerHandlerTest {
   @Test
   void unknownClick_isRecordedAsRejected_andQueuesNothing() {
     String unknown = clickIds.issue(Instant.now());
-    Postback p = new Postback("pb-unknown-" + UUID.randomUUID(), Instant.now(), "198.51.100.20", unknown, campaignId,
-        null, "sale", "T4", null, null, null, null, null, null, null, false, Map.of(), null);
+    Postback p = Postback.builder().postbackId("pb-unknown-" + UUID.randomUUID()).receivedAt(Instant.now())
+        .sourceIp("198.51.100.20").clickId(unknown).campaignId(campaignId).event("sale").txid("T4").build();
 
     JsonNode response = Events.invoke(sqsEvent(p));
 
@@ -127,9 +128,10 @@ public class ConversionConsumerHandlerTest {
   }
 
   private Postback postback(String postbackId, String txid, ConversionStatus status) {
-    return new Postback(postbackId, Instant.now(), "198.51.100.20", clickId, campaignId, null, "sale", txid,
-        new BigDecimal("49.90"), new BigDecimal("2.5"), "USD", null, status, status == null ? null : status.code(),
-        null, false, Map.of(), java.util.Set.of(Postback.Authentication.TOKEN));
+    return Postback.builder().postbackId(postbackId).receivedAt(Instant.now()).sourceIp("198.51.100.20")
+        .clickId(clickId).campaignId(campaignId).event("sale").txid(txid).amount(new BigDecimal("49.90"))
+        .payout(new BigDecimal("2.5")).currency("USD").status(status).statusWord(status == null ? null : status.code())
+        .authenticatedBy(java.util.Set.of(Postback.Authentication.TOKEN)).build();
   }
 
   private static ObjectNode sqsEvent(Postback p) {

@@ -267,17 +267,18 @@ public class DeliveryHandlerTest {
     Map<String, Affiliate> affiliates = new java.util.HashMap<>();
     affiliateUrls.forEach((id, url) -> affiliates.put(id, Affiliate.withPostbackUrl(url)));
     affiliates.putIfAbsent("aff", Affiliate.withPostbackUrl(null));
-    campaigns.put(new Campaign(campaignId, "https://shop.example.com/", "token-123456", true, null, null, null, false,
-        null, null, null, null, null, affiliates, destinations, null, null));
+    campaigns.put(Campaign.builder().id(campaignId).landingUrl("https://shop.example.com/").postbackToken("token-123456")
+        .active(true).affiliates(affiliates).destinations(destinations).build());
     Instant clickedAt = Instant.now().minusSeconds(600);
     clickId = clickIds.issue(clickedAt);
-    clicks.put(new Click(clickId, campaignId, "aff", clickedAt, Map.of("sub1", "s1"),
-        Map.of("fbclid", "IwAR2xyz", "gclid", "gclid-abc", "ttclid", "tt-click"), Map.of(), "203.0.113.10",
-        "Mozilla/5.0", null, null, clickedAt.plusSeconds(86400)));
+    clicks.put(Click.builder().clickId(clickId).campaignId(campaignId).affiliateId("aff").createdAt(clickedAt)
+        .subs(Map.of("sub1", "s1")).platformIds(Map.of("fbclid", "IwAR2xyz", "gclid", "gclid-abc", "ttclid", "tt-click"))
+        .ip("203.0.113.10").userAgent("Mozilla/5.0").expiresAt(clickedAt.plusSeconds(86400)).build());
     Instant at = Instant.now().minusSeconds(60);
-    conversions.createIfAbsent("sale#T1", new Conversion(clickId, "sale", "T1", campaignId, "aff",
-        ConversionStatus.APPROVED, new BigDecimal("49.90"), "USD", new BigDecimal("2.5"), "USD", at, "pb-1", Map.of(),
-        List.of(new StatusChange(null, ConversionStatus.APPROVED, at, "pb-1")), List.of()));
+    conversions.createIfAbsent("sale#T1", Conversion.builder().clickId(clickId).event("sale").txid("T1")
+        .campaignId(campaignId).affiliateId("aff").status(ConversionStatus.APPROVED).amount(new BigDecimal("49.90"))
+        .currency("USD").payout(new BigDecimal("2.5")).payoutCurrency("USD").createdAt(at).postbackId("pb-1")
+        .history(List.of(new StatusChange(null, ConversionStatus.APPROVED, at, "pb-1"))).build());
     return campaigns.find(campaignId).orElseThrow().allDestinations().stream()
         .map(d -> new Delivery(clickId, "sale#T1", d.id(), ConversionStatus.APPROVED, null)).toList();
   }

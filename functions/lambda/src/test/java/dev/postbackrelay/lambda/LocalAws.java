@@ -1,13 +1,12 @@
 package dev.postbackrelay.lambda;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import dev.postbackrelay.localaws.client.LocalAwsEndpoints;
+import dev.postbackrelay.localaws.client.LocalAwsProcess;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,19 +16,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * DynamoDB Local and ElasticMQ for tests: the {@code infra/local-aws} jar started as a child
- * process with the repository's {@code template.yaml}, so tests run against the tables and queues
- * a deployment has. The child exits with this JVM (its stdin closes).
+ * process with the repository's {@code template.yaml} (through {@link LocalAwsProcess}, the one
+ * launcher), so tests run against the tables and queues a deployment has. The child exits with
+ * this JVM (its stdin closes).
  */
 public final class LocalAws implements AutoCloseable {
 
-  private final Process process;
+  private final LocalAwsProcess process;
+  private final LocalAwsEndpoints endpoints;
   public final String dynamoEndpoint;
   public final String sqsEndpoint;
 
-  private LocalAws(Process process, String dynamoEndpoint, String sqsEndpoint) {
+  private LocalAws(LocalAwsProcess process, LocalAwsEndpoints endpoints) {
     this.process = process;
-    this.dynamoEndpoint = dynamoEndpoint;
-    this.sqsEndpoint = sqsEndpoint;
+    this.endpoints = endpoints;
+    this.dynamoEndpoint = endpoints.dynamodb();
+    this.sqsEndpoint = endpoints.sqs();
   }
 
   private static LocalAws shared;
@@ -45,26 +47,13 @@ public final class LocalAws implements AutoCloseable {
 
   /** Endpoints of stand-ins someone else runs (LocalStack); {@link #close} leaves them alone. */
   public static LocalAws external(String dynamoEndpoint, String sqsEndpoint) {
-    return new LocalAws(null, dynamoEndpoint, sqsEndpoint);
+    return new LocalAws(null, new LocalAwsEndpoints(dynamoEndpoint, sqsEndpoint));
   }
 
   /** Creates the template's tables and queues on {@code aws}'s endpoints with the local-aws jar. */
   public static void provision(LocalAws aws) {
     Path root = repoRoot();
-    try {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", root.resolve("infra/local-aws/target/local-aws.jar").toString(), "dev.postbackrelay.localaws.Provision",
-          "--dynamodb", aws.dynamoEndpoint, "--sqs", aws.sqsEndpoint, "--template", root.resolve("template.yaml").toString())
-          .inheritIO().start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("provisioning failed with exit code " + p.exitValue());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot provision", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while provisioning", e);
-    }
+    LocalAwsProcess.provision(LocalAwsProcess.jar(root), aws.endpoints, root.resolve("template.yaml"));
   }
 
   public static Path repoRoot() {
@@ -80,39 +69,14 @@ public final class LocalAws implements AutoCloseable {
 
   public static LocalAws start() {
     Path root = repoRoot();
-    Path jar = root.resolve("infra/local-aws/target/local-aws.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the reactor (mvn package) first");
-    }
-    try {
-      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-jar", jar.toString(), "--template", root.resolve("template.yaml").toString())
-          .redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("READY ")) {
-          String dynamo = line.replaceAll(".*dynamodb=(\\S+).*", "$1");
-          String sqs = line.replaceAll(".*sqs=(\\S+).*", "$1");
-          Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "local-aws-output");
-          drain.setDaemon(true);
-          drain.start();
-          return new LocalAws(process, dynamo, sqs);
-        }
-        if (System.nanoTime() > deadline) {
-          break;
-        }
-      }
-      process.destroyForcibly();
-      throw new IllegalStateException("local-aws did not become ready; last line: " + line);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start local-aws", e);
-    }
+    LocalAwsProcess process = LocalAwsProcess.start(LocalAwsProcess.jar(root), root.resolve("template.yaml"),
+        LocalAwsProcess.Options.defaults().withJvmOptions(List.of("-Xmx512m")).withTimeout(Duration.ofSeconds(60))
+            .withOutput(line -> { }));
+    return new LocalAws(process, process.endpoints());
   }
 
   public String queueUrl(String logicalId) {
-    return sqsEndpoint + "/000000000000/" + logicalId;
+    return endpoints.queueUrl(logicalId);
   }
 
   public DynamoDbClient dynamo() {
@@ -129,17 +93,8 @@ public final class LocalAws implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    if (process != null) {
+      process.close();
     }
   }
 }

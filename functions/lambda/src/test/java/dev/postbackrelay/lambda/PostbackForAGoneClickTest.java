@@ -44,9 +44,10 @@ public class PostbackForAGoneClickTest {
         Map.of("aff-1", Affiliate.withPostbackUrl(null))));
     Instant at = Instant.now().minusSeconds(86400);
     String clickId = clickIds.issue(at); // issued, converted, and no click item any more
-    conversions.createIfAbsent("sale", new Conversion(clickId, "sale", "T1", campaignId, "aff-1",
-        ConversionStatus.PENDING, new BigDecimal("10"), "USD", new BigDecimal("2.5"), "USD", at, "pb-gone-1",
-        Map.of(), List.of(new StatusChange(null, ConversionStatus.PENDING, at, "pb-gone-1")), List.of()));
+    conversions.createIfAbsent("sale", Conversion.builder().clickId(clickId).event("sale").txid("T1")
+        .campaignId(campaignId).affiliateId("aff-1").status(ConversionStatus.PENDING).amount(new BigDecimal("10"))
+        .currency("USD").payout(new BigDecimal("2.5")).payoutCurrency("USD").createdAt(at).postbackId("pb-gone-1")
+        .history(List.of(new StatusChange(null, ConversionStatus.PENDING, at, "pb-gone-1"))).build());
 
     JsonNode response = Events.invoke(Events.http("GET", "GET /postback", "/postback",
         "click_id=" + clickId + "&event=sale&txid=T1&status=approved&token=token-123456"));

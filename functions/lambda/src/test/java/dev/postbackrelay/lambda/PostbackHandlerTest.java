@@ -46,8 +46,8 @@ public class PostbackHandlerTest {
         Map.of("aff-42", Affiliate.withPostbackUrl(null))));
     Instant now = Instant.now();
     clickId = clickIds.issue(now);
-    clicks.put(new Click(clickId, "summer-sale", "aff-42", now, Map.of(), Map.of(), Map.of(), "203.0.113.10", "UA",
-        null, null, now.plusSeconds(86400)));
+    clicks.put(Click.builder().clickId(clickId).campaignId("summer-sale").affiliateId("aff-42").createdAt(now)
+        .ip("203.0.113.10").userAgent("UA").expiresAt(now.plusSeconds(86400)).build());
     drainQueue();
   }
 
@@ -215,8 +215,8 @@ public class PostbackHandlerTest {
         .affiliate("aff-42", (String) null).build());
     Instant now = Instant.now();
     String signedClick = clickIds.issue(now);
-    clicks.put(new Click(signedClick, "signed-pb", "aff-42", now, Map.of(), Map.of(), Map.of(), "203.0.113.10", "UA",
-        null, null, now.plusSeconds(86400)));
+    clicks.put(Click.builder().clickId(signedClick).campaignId("signed-pb").affiliateId("aff-42").createdAt(now)
+        .ip("203.0.113.10").userAgent("UA").expiresAt(now.plusSeconds(86400)).build());
     var params = new java.util.LinkedHashMap<String, String>();
     params.put("campaign_id", "signed-pb");
     params.put("click_id", signedClick);

@@ -32,8 +32,6 @@ final class JavaSources {
           "deleteMessageBatch", "sqs:DeleteMessage", "changeMessageVisibility", "sqs:ChangeMessageVisibility",
           "changeMessageVisibilityBatch", "sqs:ChangeMessageVisibility", "getQueueAttributes", "sqs:GetQueueAttributes",
           "getQueueUrl", "sqs:GetQueueUrl"),
-      "ssm", Map.of("getParameter", "ssm:GetParameter", "getParameters", "ssm:GetParameters",
-          "getParametersByPath", "ssm:GetParametersByPath"),
       "secretsmanager", Map.of("getSecretValue", "secretsmanager:GetSecretValue"),
       "lambda", Map.of("invoke", "lambda:InvokeFunction"),
       "codedeploy", Map.of("putLifecycleEventHookExecutionStatus", "codedeploy:PutLifecycleEventHookExecutionStatus"));

@@ -156,7 +156,7 @@ class LeastPrivilegeTest {
    * A statement's resource is this stack's when it names one of its resources or parameters without
    * a wildcard, or is the destination secrets read and nothing else. Otherwise (an ARN written out,
    * any other wildcard) a Condition must name one of this stack's resources: the AWS managed key
-   * behind SSM, say, cannot be named itself.
+   * behind Secrets Manager, say, cannot be named itself.
    */
   static boolean scopedToThisStack(Template.Statement s, Object resource, Set<String> known) {
     if ("*".equals(resource)) {

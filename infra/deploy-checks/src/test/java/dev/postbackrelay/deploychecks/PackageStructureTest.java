@@ -192,7 +192,7 @@ class PackageStructureTest {
     return found;
   }
 
-  private static String withoutStrings(String source) {
+  static String withoutStrings(String source) {
     return source.replaceAll("(?s)\"\"\".*?\"\"\"", "\"\"").replaceAll("\"(?:\\\\.|[^\"\\\\\n])*\"", "\"\"");
   }
 }

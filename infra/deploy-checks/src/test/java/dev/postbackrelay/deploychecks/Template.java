@@ -1,9 +1,7 @@
 package dev.postbackrelay.deploychecks;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.postbackrelay.templateyaml.CloudFormationYaml;
+import dev.postbackrelay.templateyaml.Ref;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,11 +37,7 @@ final class Template {
   }
 
   private static Template load() {
-    try (Reader reader = Files.newBufferedReader(Repo.path("template.yaml"))) {
-      return new Template(map(CloudFormationYaml.create().load(reader)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Template(CloudFormationYaml.load(Repo.path("template.yaml")));
   }
 
   Map<String, Object> root() {
@@ -275,14 +269,12 @@ final class Template {
 
   /** The target of {@code {"Ref": X}}, e.g. {@code CampaignsTable} or {@code ClickFunction.Version}. */
   static Optional<String> ref(Object value) {
-    return value instanceof Map<?, ?> m && m.size() == 1 && m.get("Ref") instanceof String target
-        ? Optional.of(target) : Optional.empty();
+    return Ref.of(value).filter(r -> r.attribute() == null).map(Ref::logicalId);
   }
 
   /** {@code [LogicalId, Attribute]} of {@code {"Fn::GetAtt": ...}}. */
   static Optional<List<String>> getAtt(Object value) {
-    return value instanceof Map<?, ?> m && m.size() == 1 && m.get("Fn::GetAtt") instanceof List<?> l
-        ? Optional.of(l.stream().map(String::valueOf).toList()) : Optional.empty();
+    return Ref.of(value).filter(r -> r.attribute() != null).map(r -> List.of(r.logicalId(), r.attribute()));
   }
 
   /** The template string of {@code {"Fn::Sub": "..."}} (or of its list form). */

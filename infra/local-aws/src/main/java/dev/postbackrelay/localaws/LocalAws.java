@@ -2,6 +2,7 @@ package dev.postbackrelay.localaws;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.postbackrelay.localaws.client.LocalAwsEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,8 +18,8 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 /**
  * Runs DynamoDB Local and ElasticMQ on loopback in one JVM, the stand-ins for DynamoDB and SQS.
  *
- * <p>Prints exactly one line {@code READY dynamodb=<url> sqs=<url>} on standard output when both
- * accept requests. It exits when its standard input reaches end of file, which happens when the
+ * <p>Prints exactly one line {@code READY dynamodb=<url> sqs=<url>} ({@link LocalAwsEndpoints#readyLine})
+ * on standard output when both accept requests. It exits when its standard input reaches end of file, which happens when the
  * parent process that started it dies for any reason, so no stand-in outlives the stack or test
  * that started it. It leaves no temporary file behind: see {@link NativeLibraryFolder}.
  *
@@ -62,7 +63,7 @@ public final class LocalAws {
 
     SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
         .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-        .withAWSRegion("us-east-1").withAWSAccountId("000000000000").start();
+        .withAWSRegion("us-east-1").withAWSAccountId(LocalAwsEndpoints.ACCOUNT).start();
     sqs.waitUntilStarted();
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -80,7 +81,7 @@ public final class LocalAws {
     if (template != null) {
       new TemplateProvisioner(dynamoUrl, sqsUrl).provision(Path.of(template));
     }
-    System.out.println("READY dynamodb=http://127.0.0.1:" + dynamoPort + " sqs=http://127.0.0.1:" + sqsPort);
+    System.out.println(new LocalAwsEndpoints(dynamoUrl, sqsUrl).readyLine());
     System.out.flush();
     exitWhenParentGoes(System.in);
   }

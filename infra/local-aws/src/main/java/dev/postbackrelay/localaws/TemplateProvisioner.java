@@ -1,23 +1,14 @@
 package dev.postbackrelay.localaws;
 
-import java.io.IOException;
-import java.io.Reader;
+import dev.postbackrelay.localaws.client.LocalAwsEndpoints;
+import dev.postbackrelay.templateyaml.CloudFormationYaml;
+import dev.postbackrelay.templateyaml.Ref;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -42,11 +33,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class TemplateProvisioner {
 
-  static final String ACCOUNT = "000000000000";
-
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
-  private final String sqsEndpoint;
 
   TemplateProvisioner(String dynamoEndpoint, String sqsEndpoint) {
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -54,11 +42,10 @@ final class TemplateProvisioner {
         .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
     this.sqs = SqsClient.builder().endpointOverride(URI.create(sqsEndpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-    this.sqsEndpoint = sqsEndpoint;
   }
 
   /** Reads the template's Resources and creates every table and queue; returns names created. */
-  List<String> provision(Path template) throws IOException {
+  List<String> provision(Path template) {
     Map<String, Object> resources = resources(template);
     List<String> created = new ArrayList<>();
     // dead-letter queues first: a queue's RedrivePolicy names its target's ARN
@@ -126,61 +113,16 @@ final class TemplateProvisioner {
     }
     if (props.get("RedrivePolicy") != null) {
       Map<String, Object> redrive = map(props.get("RedrivePolicy"));
-      String target = ((Ref) redrive.get("deadLetterTargetArn")).logicalId();
-      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:" + ACCOUNT
+      String target = Ref.of(redrive.get("deadLetterTargetArn")).map(Ref::logicalId).orElseThrow(
+          () -> new IllegalArgumentException(name + ": RedrivePolicy.deadLetterTargetArn must be !GetAtt <Queue>.Arn"));
+      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:" + LocalAwsEndpoints.ACCOUNT
           + ":" + target + "\",\"maxReceiveCount\":\"" + redrive.get("maxReceiveCount") + "\"}");
     }
     sqs.createQueue(b -> b.queueName(name).attributes(attributes));
   }
 
-  String queueUrl(String logicalId) {
-    return sqsEndpoint + "/" + ACCOUNT + "/" + logicalId;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> resources(Path template) throws IOException {
-    try (Reader reader = Files.newBufferedReader(template)) {
-      Map<String, Object> root = (Map<String, Object>) cloudFormationYaml().load(reader);
-      return map(root.get("Resources"));
-    }
-  }
-
-  /** A reference to another resource, from {@code !Ref X} or {@code !GetAtt X.Attr}. */
-  record Ref(String logicalId, String attribute) {}
-
-  /** SnakeYAML that understands CloudFormation's short-form tags. */
-  static Yaml cloudFormationYaml() {
-    class CfnConstructor extends SafeConstructor {
-      CfnConstructor() {
-        super(new LoaderOptions());
-        yamlConstructors.put(new Tag("!Ref"), new AbstractConstruct() {
-          @Override
-          public Object construct(Node node) {
-            return new Ref(((ScalarNode) node).getValue(), null);
-          }
-        });
-        yamlConstructors.put(new Tag("!GetAtt"), new AbstractConstruct() {
-          @Override
-          public Object construct(Node node) {
-            String value = ((ScalarNode) node).getValue();
-            int dot = value.indexOf('.');
-            return new Ref(value.substring(0, dot), value.substring(dot + 1));
-          }
-        });
-        for (String fn : List.of("!Sub", "!If", "!Equals", "!Not", "!And", "!Or", "!Join", "!Select", "!Split",
-            "!FindInMap", "!ImportValue", "!Condition", "!Base64", "!GetAZs", "!Cidr")) {
-          yamlConstructors.put(new Tag(fn), new AbstractConstruct() {
-            @Override
-            public Object construct(Node node) {
-              Object value = node instanceof ScalarNode s ? s.getValue()
-                  : node instanceof SequenceNode q ? constructSequence(q) : constructMapping((MappingNode) node);
-              return Map.of("Fn::" + fn.substring(1), value);
-            }
-          });
-        }
-      }
-    }
-    return new Yaml(new CfnConstructor());
+  private static Map<String, Object> resources(Path template) {
+    return map(CloudFormationYaml.load(template).get("Resources"));
   }
 
   @SuppressWarnings("unchecked")

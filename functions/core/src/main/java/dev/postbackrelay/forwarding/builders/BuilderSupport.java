@@ -2,6 +2,8 @@ package dev.postbackrelay.forwarding.builders;
 
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
+import dev.postbackrelay.forwarding.DeliveryError;
+import dev.postbackrelay.forwarding.DeliveryFailure;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.OutboundRequest;
 import java.math.BigDecimal;
@@ -10,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +36,11 @@ final class BuilderSupport {
   }
 
   private BuilderSupport() {}
+
+  /** The skip for a URL a builder cannot send to: {@code invalid_url: <problem>}. */
+  static DeliveryPlan.Skip invalidUrl(IllegalArgumentException e) {
+    return new DeliveryPlan.Skip(DeliveryError.INVALID_URL.with(e.getMessage()));
+  }
 
   /** A URL a builder cannot send to; its message becomes the {@code invalid_url} reason. */
   static final class InvalidUrlException extends IllegalArgumentException {
@@ -67,17 +75,17 @@ final class BuilderSupport {
   }
 
   /**
-   * The reason a builder must skip when a required setting is absent ({@code missing_setting: x})
-   * or unusable in a header ({@code invalid_setting: x}); null when all are fine.
+   * Why a builder must skip when a required setting is absent ({@code missing_setting: x}) or
+   * unusable in a header ({@code invalid_setting: x}); null when all are fine.
    */
-  static String settingsProblem(Destination d, String... required) {
+  static DeliveryFailure settingsProblem(Destination d, List<String> required) {
     for (String name : required) {
       String v = setting(d, name);
       if (v == null) {
-        return "missing_setting: " + name;
+        return DeliveryError.MISSING_SETTING.with(name);
       }
       if (!headerSafe(v)) {
-        return "invalid_setting: " + name;
+        return DeliveryError.INVALID_SETTING.with(name);
       }
     }
     return null;
@@ -201,7 +209,7 @@ final class BuilderSupport {
     try {
       uri = httpUrl(url);
     } catch (InvalidUrlException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+      return invalidUrl(e);
     }
     return new DeliveryPlan.Send(request(d, "POST", uri, JSON, body.toUtf8(), headers, idempotencyKey, now));
   }

@@ -4,15 +4,19 @@ import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
-import dev.postbackrelay.forwarding.RequestBuilder;
+import dev.postbackrelay.forwarding.DeliveryError;
+import dev.postbackrelay.forwarding.DeliveryFailure;
+import dev.postbackrelay.forwarding.DestinationType;
 import dev.postbackrelay.net.UrlTemplate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@link Destination.Type#META_CAPI}: one event to the Meta Conversions API.
+ * The {@code meta_capi} destination type: one event to the Meta Conversions API.
  *
  * <p>{@code POST {endpoint}/{pixel_id}/events}, endpoint {@link #DEFAULT_ENDPOINT} unless the
  * destination's {@code url} overrides it (version included). The access token travels only in
@@ -37,20 +41,35 @@ import java.util.Map;
  * built on the boundary would be older still when it arrives); {@code no_user_data: ...} when
  * the click gives no fbc, IP or user agent (Meta refuses such an event, so retrying is futile).
  */
-public final class MetaConversionsApiBuilder implements RequestBuilder {
+public final class MetaConversionsApiBuilder implements DestinationType {
 
   public static final String DEFAULT_ENDPOINT = "https://graph.facebook.com/v25.0";
   public static final Duration MAX_AGE = Duration.ofDays(7);
 
   @Override
+  public Destination.Type type() {
+    return Destination.Type.META_CAPI;
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of("pixel_id", "access_token");
+  }
+
+  @Override
+  public Set<String> secretSettings() {
+    return Set.of("access_token");
+  }
+
+  @Override
   public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
-    String problem = BuilderSupport.settingsProblem(destination, "pixel_id", "access_token");
+    DeliveryFailure problem = BuilderSupport.settingsProblem(destination, requiredSettings());
     if (problem != null) {
       return new DeliveryPlan.Skip(problem);
     }
     if (!conversion.createdAt().isAfter(now.minus(MAX_AGE))) {
-      return new DeliveryPlan.Skip("event_too_old: Meta refuses events older than 7 days");
+      return new DeliveryPlan.Skip(DeliveryError.EVENT_TOO_OLD.with("Meta refuses events older than 7 days"));
     }
     Json.Obj userData = Json.object();
     if (click != null) {
@@ -62,7 +81,8 @@ public final class MetaConversionsApiBuilder implements RequestBuilder {
       userData.putIfPresent("client_user_agent", click.userAgent());
     }
     if (userData.isEmpty()) {
-      return new DeliveryPlan.Skip("no_user_data: the click has no fbclid, IP or user agent for Meta to match");
+      return new DeliveryPlan.Skip(
+          DeliveryError.NO_USER_DATA.with("the click has no fbclid, IP or user agent for Meta to match"));
     }
     String actionSource = BuilderSupport.setting(destination, "action_source");
     Json.Obj event = Json.object()

@@ -4,7 +4,8 @@ import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
-import dev.postbackrelay.forwarding.RequestBuilder;
+import dev.postbackrelay.forwarding.DeliveryError;
+import dev.postbackrelay.forwarding.DestinationType;
 import dev.postbackrelay.net.UrlTemplate;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@link Destination.Type#POSTBACK}: an affiliate's or traffic source's URL template, filled with
+ * The {@code postback} destination type: an affiliate's or traffic source's URL template, filled with
  * the conversion's values.
  *
  * <p>Macros ({@link UrlTemplate#POSTBACK_MACROS}) take the values of {@link #macroValues}. With
@@ -53,7 +54,7 @@ import java.util.stream.Stream;
  * The URL is normalised as {@link BuilderSupport#httpUrl} says, and that exact string is what is
  * signed. Whether the host may be called (SSRF) is not decided here but by the sender.
  */
-public final class PostbackRequestBuilder implements RequestBuilder {
+public final class PostbackRequestBuilder implements DestinationType {
 
   private static final List<String> JSON_FIELDS = Stream.concat(
       Stream.of("click_id", "campaign_id", "affiliate_id", "event", "status", "amount", "payout", "currency", "txid",
@@ -61,15 +62,26 @@ public final class PostbackRequestBuilder implements RequestBuilder {
       IntStream.rangeClosed(1, 10).mapToObj(i -> "sub" + i)).toList();
 
   @Override
+  public Destination.Type type() {
+    return Destination.Type.POSTBACK;
+  }
+
+  /** The URL template is the target: required, and checked as written. */
+  @Override
+  public boolean urlRequired() {
+    return true;
+  }
+
+  @Override
   public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
     String template = destination.url();
     if (template == null || template.isBlank()) {
-      return new DeliveryPlan.Skip("invalid_url: no URL template");
+      return new DeliveryPlan.Skip(DeliveryError.INVALID_URL.with("no URL template"));
     }
     String method = destination.method().strip().toUpperCase(Locale.ROOT);
     if (!method.equals("GET") && !method.equals("POST")) {
-      return new DeliveryPlan.Skip("unsupported_method");
+      return new DeliveryPlan.Skip(DeliveryError.UNSUPPORTED_METHOD.failure());
     }
     Map<String, String> values = macroValues(conversion, click);
     String filled;
@@ -77,13 +89,13 @@ public final class PostbackRequestBuilder implements RequestBuilder {
       filled = UrlTemplate.fillSameOrigin(template.strip(), values, UrlTemplate.POSTBACK_MACROS,
           destination.urlEncode() ? UrlTemplate::encode : PostbackRequestBuilder::rawButShapeSafe);
     } catch (UrlTemplate.OriginChangedException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+      return BuilderSupport.invalidUrl(e);
     }
     URI url;
     try {
       url = BuilderSupport.httpUrl(BuilderSupport.escapeUnsafe(filled, ""));
     } catch (BuilderSupport.InvalidUrlException e) {
-      return new DeliveryPlan.Skip("invalid_url: " + e.getMessage());
+      return BuilderSupport.invalidUrl(e);
     }
     if (method.equals("GET")) {
       return send(destination, "GET", url, null, new byte[0], idempotencyKey, now);

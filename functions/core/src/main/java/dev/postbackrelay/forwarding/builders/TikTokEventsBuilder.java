@@ -4,13 +4,16 @@ import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
-import dev.postbackrelay.forwarding.RequestBuilder;
+import dev.postbackrelay.forwarding.DeliveryFailure;
+import dev.postbackrelay.forwarding.DestinationType;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@link Destination.Type#TIKTOK}: one web event to the TikTok Events API.
+ * The {@code tiktok} destination type: one web event to the TikTok Events API.
  *
  * <p>{@code POST {endpoint}/event/track/}, endpoint {@link #DEFAULT_ENDPOINT} unless the
  * destination's {@code url} overrides it (version included), with the access token in the
@@ -31,14 +34,29 @@ import java.util.Map;
  *
  * <p>Skips: {@code missing_setting: pixel_code} / {@code access_token}.
  */
-public final class TikTokEventsBuilder implements RequestBuilder {
+public final class TikTokEventsBuilder implements DestinationType {
 
   public static final String DEFAULT_ENDPOINT = "https://business-api.tiktok.com/open_api/v1.3";
 
   @Override
+  public Destination.Type type() {
+    return Destination.Type.TIKTOK;
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of("pixel_code", "access_token");
+  }
+
+  @Override
+  public Set<String> secretSettings() {
+    return Set.of("access_token");
+  }
+
+  @Override
   public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
-    String problem = BuilderSupport.settingsProblem(destination, "pixel_code", "access_token");
+    DeliveryFailure problem = BuilderSupport.settingsProblem(destination, requiredSettings());
     if (problem != null) {
       return new DeliveryPlan.Skip(problem);
     }

@@ -37,14 +37,13 @@ final class Fixtures {
   }
 
   static Conversion conversion(String event, BigDecimal amount, BigDecimal payout, Map<String, String> extra) {
-    return new Conversion(CLICK_ID, event, "INV-2025/0042", "camp-1001", "aff-42", ConversionStatus.APPROVED, amount,
-        "EUR", payout, "EUR", CONVERTED_AT, "pb-01JGQ8ZC3T5W", extra, null, null);
+    return Conversion.builder().clickId(CLICK_ID).event(event).txid("INV-2025/0042").campaignId("camp-1001")
+        .affiliateId("aff-42").status(ConversionStatus.APPROVED).amount(amount).currency("EUR").payout(payout)
+        .payoutCurrency("EUR").createdAt(CONVERTED_AT).postbackId("pb-01JGQ8ZC3T5W").extra(extra).build();
   }
 
   static Conversion convertedAt(Instant at) {
-    Conversion c = conversion();
-    return new Conversion(c.clickId(), c.event(), c.txid(), c.campaignId(), c.affiliateId(), c.status(), c.amount(),
-        c.currency(), c.payout(), c.payoutCurrency(), at, c.postbackId(), c.extra(), null, null);
+    return conversion().toBuilder().createdAt(at).build();
   }
 
   static Click click() {
@@ -52,8 +51,9 @@ final class Fixtures {
   }
 
   static Click click(Map<String, String> subs, Map<String, String> platformIds) {
-    return new Click(CLICK_ID, "camp-1001", "aff-42", CLICKED_AT, subs, platformIds, Map.of("utm_source", "fb"), IP,
-        UA, "https://news.example.org/", "DE", CLICKED_AT.plusSeconds(90L * 86400));
+    return Click.builder().clickId(CLICK_ID).campaignId("camp-1001").affiliateId("aff-42").createdAt(CLICKED_AT)
+        .subs(subs).platformIds(platformIds).extra(Map.of("utm_source", "fb")).ip(IP).userAgent(UA)
+        .referer("https://news.example.org/").country("DE").expiresAt(CLICKED_AT.plusSeconds(90L * 86400)).build();
   }
 
   static Destination postback(String url, String method, Destination.BodyFormat format, boolean urlEncode,
@@ -63,7 +63,7 @@ final class Fixtures {
   }
 
   static Destination platform(Destination.Type type, String endpoint, Map<String, String> settings) {
-    return new Destination("ads-" + type.name().toLowerCase(), type, null, endpoint, null, null, true, null, null, null,
+    return new Destination("ads-" + type.id(), type, null, endpoint, null, null, true, null, null, null,
         null, settings);
   }
 

@@ -85,9 +85,10 @@ class GoogleAdsConversionsBuilderTest {
 
   @Test
   void withoutATxid_orderIdIsLeftOut_andThePayoutIsTheValue() {
-    Conversion noTxidNoAmount = new Conversion(Fixtures.CLICK_ID, "lead", "", "camp-1001", "aff-42",
-        ConversionStatus.APPROVED, null, "EUR", new BigDecimal("4.5"), "USD", Fixtures.CONVERTED_AT, "pb-2", null, null,
-        null);
+    Conversion noTxidNoAmount = Conversion.builder().clickId(Fixtures.CLICK_ID).event("lead").txid("")
+        .campaignId("camp-1001").affiliateId("aff-42").status(ConversionStatus.APPROVED).currency("EUR")
+        .payout(new BigDecimal("4.5")).payoutCurrency("USD").createdAt(Fixtures.CONVERTED_AT).postbackId("pb-2")
+        .build();
 
     String body = body(sent(builder.plan(google(SETTINGS), noTxidNoAmount, click(), KEY, NOW)));
 

@@ -101,9 +101,9 @@ class MetaConversionsApiBuilderTest {
 
   @Test
   void withoutAnAmount_thePayoutIsTheValue_inThePayoutsCurrency() {
-    Conversion payoutOnly = new Conversion(Fixtures.CLICK_ID, "lead", "", "camp-1001", "aff-42",
-        ConversionStatus.PENDING, null, "BRL", new BigDecimal("3"), "USD",
-        CONVERTED_AT, "pb-1", null, null, null);
+    Conversion payoutOnly = Conversion.builder().clickId(Fixtures.CLICK_ID).event("lead").txid("")
+        .campaignId("camp-1001").affiliateId("aff-42").status(ConversionStatus.PENDING).currency("BRL")
+        .payout(new BigDecimal("3")).payoutCurrency("USD").createdAt(CONVERTED_AT).postbackId("pb-1").build();
 
     assertTrue(body(sent(builder.plan(meta(SETTINGS), payoutOnly, click(), KEY, NOW)))
         .contains("\"custom_data\":{\"value\":3.00,\"currency\":\"USD\"}"));

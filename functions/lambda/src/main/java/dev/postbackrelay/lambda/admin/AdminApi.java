@@ -16,6 +16,7 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
@@ -86,7 +87,7 @@ public class AdminApi {
           sent.destinations().stream()
               .map(d -> unmask(d, stored == null ? null : stored.destination(d.id()).orElse(null))).toList());
     }
-    CampaignRules.validate(campaign, guard);
+    CampaignRules.validate(campaign, guard, DestinationTypes.BUILT_IN);
     if (CampaignJson.write(campaign).length() > MAX_STORED_CHARS) {
       throw new RejectedException(Reason.PAYLOAD_TOO_LARGE, "The campaign is larger than " + MAX_STORED_CHARS / 1024
           + " KiB once stored: split its affiliates or destinations over several campaigns.");
@@ -195,14 +196,13 @@ public class AdminApi {
     }
     settings.replaceAll((k, v) -> CampaignJson.MASK.equals(v)
         ? unmask(v, stored == null ? null : stored.settings().get(k), where + "settings." + k) : v);
-    return new Destination(sent.id(), sent.type(), sent.affiliateId(), sent.url(), sent.method(), sent.format(),
-        sent.urlEncode(), sent.events(), sent.statuses(), sent.fireOn(),
-        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), where + "signing_secret"), settings);
+    return sent.withSettings(settings).withSigningSecret(
+        unmask(sent.signingSecret(), stored == null ? null : stored.signingSecret(), where + "signing_secret"));
   }
 
   /** What of the destination decides where its secrets go and differs from the stored one; null when nothing does. */
   private static String endpointChange(Destination sent, Destination stored) {
-    if (sent.type() != stored.type()) {
+    if (!sent.type().equals(stored.type())) {
       return "type";
     }
     if (!Objects.equals(sent.url(), stored.url())) {

@@ -11,6 +11,7 @@ import dev.postbackrelay.campaign.Payout;
 import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +37,9 @@ public final class CampaignJson {
       "postback_payout", "warnings"); // warnings: output only, ignored on input so a GET can be PUT back
   private static final Set<String> DESTINATION_FIELDS = Set.of("id", "type", "affiliate_id", "url", "method", "format",
       "url_encode", "events", "statuses", "fire_on", "signing_secret", "settings");
-  /** Destination settings that are secrets: masked in views. */
-  static final Set<String> SECRET_SETTINGS = Set.of("access_token", "developer_token", "client_secret",
-      "refresh_token");
+  /** The destination types: their ids, and the settings they hold secret (masked in views). */
+  private static final DestinationTypes TYPES = DestinationTypes.BUILT_IN;
+  static final Set<String> SECRET_SETTINGS = TYPES.secretSettings();
   private static final Set<String> AFFILIATE_FIELDS = Set.of("postback_url", "method", "events", "statuses");
 
   private CampaignJson() {}
@@ -68,24 +69,26 @@ public final class CampaignJson {
     }
     Campaign.PostbackPayout postbackPayout = enumValue(Campaign.PostbackPayout.class,
         text(n, "postback_payout", "authenticated"), "postback_payout", "authenticated, always or never");
-    return new Campaign(
-        campaignId,
-        text(n, "landing_url", null),
-        text(n, "postback_token", null),
-        status.equals("active"),
-        Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)),
-        Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)),
-        text(n, "currency", "USD").toUpperCase(Locale.ROOT),
-        bool(n, "allow_repeat_sales"),
-        means.equals("click_id") ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID,
-        strings(n, "ip_allowlist"),
-        text(n, "signing_secret", null),
-        statusMap(n.get("status_map")),
-        payouts(n.get("payouts")),
-        affiliates(n.get("affiliates")),
-        destinations(n.get("destinations")),
-        auth.equals("none") ? Campaign.PostbackAuth.NONE : Campaign.PostbackAuth.REQUIRED,
-        postbackPayout);
+    return Campaign.builder()
+        .id(campaignId)
+        .landingUrl(text(n, "landing_url", null))
+        .postbackToken(text(n, "postback_token", null))
+        .active(status.equals("active"))
+        .attributionWindow(Duration.ofDays(integer(n, "attribution_window_days", 30, 1, 3650)))
+        .minClickAge(Duration.ofSeconds(integer(n, "min_click_age_seconds", 0, 0, 3650L * 86400)))
+        .currency(text(n, "currency", "USD").toUpperCase(Locale.ROOT))
+        .allowRepeatSales(bool(n, "allow_repeat_sales"))
+        .transactionIdMeans(means.equals("click_id")
+            ? Campaign.TransactionIdMeans.CLICK_ID : Campaign.TransactionIdMeans.ORDER_ID)
+        .ipAllowlist(strings(n, "ip_allowlist"))
+        .signingSecret(text(n, "signing_secret", null))
+        .statusMap(statusMap(n.get("status_map")))
+        .payouts(payouts(n.get("payouts")))
+        .affiliates(affiliates(n.get("affiliates")))
+        .destinations(destinations(n.get("destinations")))
+        .postbackAuth(auth.equals("none") ? Campaign.PostbackAuth.NONE : Campaign.PostbackAuth.REQUIRED)
+        .postbackPayout(postbackPayout)
+        .build();
   }
 
   /** The stored form: everything, secrets included. */
@@ -141,7 +144,7 @@ public final class CampaignJson {
     var destinations = n.putArray("destinations");
     for (Destination d : c.destinations()) {
       ObjectNode dn = destinations.addObject();
-      dn.put("id", d.id()).put("type", d.type().name().toLowerCase(Locale.ROOT));
+      dn.put("id", d.id()).put("type", d.type().id());
       if (d.affiliateId() != null) {
         dn.put("affiliate_id", d.affiliateId());
       }
@@ -176,8 +179,8 @@ public final class CampaignJson {
       String id = text(d, "id", null);
       String where = "destinations[" + (id == null ? out.size() : id) + "].";
       refuseUnknown(d, DESTINATION_FIELDS, where);
-      Destination.Type type = enumValue(Destination.Type.class, text(d, "type", "postback"), where + "type",
-          "postback, meta_capi, google_ads or tiktok");
+      Destination.Type type = TYPES.byId(text(d, "type", "postback"))
+          .orElseThrow(() -> invalid(where + "type must be " + TYPES.listed() + "."));
       Set<ConversionStatus> statuses = new LinkedHashSet<>();
       strings(d, "statuses").forEach(s -> statuses.add(status(s, where + "statuses")));
       Set<Destination.Trigger> fireOn = new LinkedHashSet<>();

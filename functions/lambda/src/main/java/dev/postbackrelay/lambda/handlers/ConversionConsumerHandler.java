@@ -48,13 +48,14 @@ public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBa
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
       }
     }
-    Map<String, AttributionService.Result> results = attribution.attributeAll(batch);
+    Map<String, AttributionService.Attempt> attempts = attribution.attributeBatch(batch);
     messagesByPostback.forEach((postbackId, messageIds) -> {
-      AttributionService.Result result = results.get(postbackId);
-      if (result == null) {
+      AttributionService.Attempt attempt = attempts.get(postbackId);
+      if (attempt instanceof AttributionService.Attempt.Retry) {
         messageIds.forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
         return;
       }
+      AttributionService.Result result = ((AttributionService.Attempt.Finished) attempt).result();
       var decision = result.decision();
       String reason = decision.reason() == null ? null : decision.reason().code();
       LOG.infof("postback %s: %s %s, %d deliveries queued", postbackId, decision.outcome(), reason == null ? "" : reason,

@@ -74,25 +74,26 @@ public final class PostbackJson {
   public static Postback read(JsonNode n) {
     Map<String, String> extra = new LinkedHashMap<>();
     n.path("extra").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
-    return new Postback(
-        text(n, "postback_id"),
-        Instant.parse(text(n, "received_at")),
-        text(n, "source_ip"),
-        text(n, "click_id"),
-        text(n, "campaign_id"),
-        text(n, "affiliate_id"),
-        text(n, "event"),
-        text(n, "txid"),
-        decimal(n, "amount"),
-        decimal(n, "payout"),
-        text(n, "currency"),
-        decimal(n, "conversion_rate"),
-        text(n, "status") == null ? null : ConversionStatus.fromCode(text(n, "status")),
-        text(n, "status_word"),
-        text(n, "customer_id"),
-        n.path("new_customer").asBoolean(false),
-        extra,
-        authenticatedBy(n));
+    return Postback.builder()
+        .postbackId(text(n, "postback_id"))
+        .receivedAt(Instant.parse(text(n, "received_at")))
+        .sourceIp(text(n, "source_ip"))
+        .clickId(text(n, "click_id"))
+        .campaignId(text(n, "campaign_id"))
+        .affiliateId(text(n, "affiliate_id"))
+        .event(text(n, "event"))
+        .txid(text(n, "txid"))
+        .amount(decimal(n, "amount"))
+        .payout(decimal(n, "payout"))
+        .currency(text(n, "currency"))
+        .conversionRate(decimal(n, "conversion_rate"))
+        .status(text(n, "status") == null ? null : ConversionStatus.fromCode(text(n, "status")))
+        .statusWord(text(n, "status_word"))
+        .customerId(text(n, "customer_id"))
+        .newCustomer(n.path("new_customer").asBoolean(false))
+        .extra(extra)
+        .authenticatedBy(authenticatedBy(n))
+        .build();
   }
 
   /** Absent (a message queued before the field existed): unauthenticated, the safe reading. */

@@ -92,9 +92,19 @@ public final class DynamoClickStore implements ClickStore {
   }
 
   static Click fromItem(Map<String, AttributeValue> item) {
-    return new Click(str(item, CLICK_ID), str(item, CAMPAIGN_ID), str(item, AFFILIATE_ID), millis(item, CREATED_AT),
-        stringMap(item, SUBS), stringMap(item, PLATFORM_IDS), stringMap(item, EXTRA), str(item, IP),
-        str(item, USER_AGENT), str(item, REFERER), str(item, COUNTRY),
-        Instant.ofEpochSecond(Attr.num(item, EXPIRES_AT)));
+    return Click.builder()
+        .clickId(str(item, CLICK_ID))
+        .campaignId(str(item, CAMPAIGN_ID))
+        .affiliateId(str(item, AFFILIATE_ID))
+        .createdAt(millis(item, CREATED_AT))
+        .subs(stringMap(item, SUBS))
+        .platformIds(stringMap(item, PLATFORM_IDS))
+        .extra(stringMap(item, EXTRA))
+        .ip(str(item, IP))
+        .userAgent(str(item, USER_AGENT))
+        .referer(str(item, REFERER))
+        .country(str(item, COUNTRY))
+        .expiresAt(Instant.ofEpochSecond(Attr.num(item, EXPIRES_AT)))
+        .build();
   }
 }

@@ -173,10 +173,23 @@ public final class DynamoConversionStore implements ConversionStore {
         .map(m -> new DeliveryAttempt(str(m, "target"), ConversionStatus.fromCode(str(m, "status")),
             millis(m, "at"), (int) Attr.num(m, "http_status"), Attr.num(m, "latency_ms"), str(m, "error")))
         .toList();
-    return new Conversion(str(item, CLICK_ID), str(item, EVENT), str(item, TXID), str(item, CAMPAIGN_ID),
-        str(item, AFFILIATE_ID), ConversionStatus.fromCode(str(item, STATUS)), decimal(item, AMOUNT),
-        str(item, CURRENCY), decimal(item, PAYOUT), str(item, PAYOUT_CURRENCY),
-        Instant.ofEpochMilli(Attr.num(item, CREATED_AT)), str(item, POSTBACK_ID), Attr.stringMap(item, EXTRA),
-        history, deliveries, str(item, PAYOUT_NOTE));
+    return Conversion.builder()
+        .clickId(str(item, CLICK_ID))
+        .event(str(item, EVENT))
+        .txid(str(item, TXID))
+        .campaignId(str(item, CAMPAIGN_ID))
+        .affiliateId(str(item, AFFILIATE_ID))
+        .status(ConversionStatus.fromCode(str(item, STATUS)))
+        .amount(decimal(item, AMOUNT))
+        .currency(str(item, CURRENCY))
+        .payout(decimal(item, PAYOUT))
+        .payoutCurrency(str(item, PAYOUT_CURRENCY))
+        .createdAt(Instant.ofEpochMilli(Attr.num(item, CREATED_AT)))
+        .postbackId(str(item, POSTBACK_ID))
+        .extra(Attr.stringMap(item, EXTRA))
+        .history(history)
+        .deliveries(deliveries)
+        .payoutNote(str(item, PAYOUT_NOTE))
+        .build();
   }
 }

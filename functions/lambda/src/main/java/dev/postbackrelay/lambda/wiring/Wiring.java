@@ -13,7 +13,7 @@ import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.PostbackSender;
 import dev.postbackrelay.forwarding.RetrySchedule;
 import dev.postbackrelay.forwarding.SecretResolver;
-import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.lambda.config.RelayConfig;
 import dev.postbackrelay.lambda.forwarding.DeliveryRunner;
 import dev.postbackrelay.lambda.forwarding.GoogleOAuthAccessTokens;
@@ -208,7 +208,7 @@ public class Wiring {
             SecretsManagerClient.builder().httpClient(http(config.aws())).overrideConfiguration(bounded(config.aws()))
                 .build(), prefix, clock))
         .orElse(SecretResolver.literal());
-    DeliveryService service = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType, sender,
+    DeliveryService service = new DeliveryService(conversions, clicks, campaigns, DestinationTypes.BUILT_IN::get, sender,
         guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets,
         new GoogleOAuthAccessTokens(http, guard, clock), clock);
     return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());

@@ -18,7 +18,7 @@ import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.RetrySchedule;
-import dev.postbackrelay.forwarding.builders.RequestBuilders;
+import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.lambda.LocalAws;
 import dev.postbackrelay.lambda.Partner;
 import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
@@ -101,7 +101,7 @@ class RequestCountTest {
       var deliveryQueue = new SqsDeliveryQueue(sqs, aws.queueUrl("DeliveryQueue"), aws.queueUrl("DeliveryDeadLetterQueue"), clock);
       var attribution = new AttributionService(clicks, campaigns, conversions, new DynamoCustomerStore(dynamo, "TrackingTable", clock),
           new DynamoPostbackLog(dynamo, "TrackingTable"), deliveryQueue, RateTable.empty(), clock);
-      var deliveryService = new DeliveryService(conversions, clicks, campaigns, RequestBuilders::forType,
+      var deliveryService = new DeliveryService(conversions, clicks, campaigns, DestinationTypes.BUILT_IN::get,
           new PinnedPostbackSender(Duration.ofSeconds(1), Duration.ofSeconds(2)), new OutboundGuard(true),
           RetrySchedule.DEFAULT, clock);
 

@@ -1,9 +1,0 @@
-package dev.postbackrelay.localstack.runtime;
-
-/** Thrown when an invocation runs past the function's configured timeout. */
-public final class FunctionTimeoutException extends RuntimeException {
-
-  public FunctionTimeoutException(String function, int timeoutSeconds) {
-    super(function + ": Task timed out after " + timeoutSeconds + ".00 seconds");
-  }
-}

@@ -1,9 +1,0 @@
-package dev.postbackrelay.localstack.runtime;
-
-/** Thrown when no runtime of the function took an invocation within the dispatch wait. */
-public final class FunctionUnavailableException extends RuntimeException {
-
-  public FunctionUnavailableException(String message) {
-    super(message);
-  }
-}
