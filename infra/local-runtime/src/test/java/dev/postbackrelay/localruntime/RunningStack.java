@@ -48,6 +48,7 @@ final class RunningStack implements AutoCloseable {
   private final String adminToken;
   private final List<String> output;
   private SqsClient sqs;
+  private Map<String, String> eventSourceQueues;
 
   private RunningStack(Process process, String baseUrl, String adminToken, List<String> output) {
     this.process = process;
@@ -139,10 +140,13 @@ final class RunningStack implements AutoCloseable {
     while (true) {
       Map<String, Integer> counts = new LinkedHashMap<>();
       queues.forEach((name, url) -> counts.put(name, messages(url)));
-      idleRounds = counts.values().stream().allMatch(n -> n == 0) ? idleRounds + 1 : 0;
-      if (idleRounds == 2) {
-        return;
+      if (counts.values().stream().allMatch(n -> n == 0)) {
+        if (++idleRounds == 2) {
+          return;
+        }
+        continue; // the second round straight away: what matters is the order of the reads, not a pause
       }
+      idleRounds = 0;
       if (System.nanoTime() > end) {
         throw new AssertionError("the stack was still processing after " + timeout + " (messages per queue: "
             + counts + "); stack output:\n" + output());
@@ -151,8 +155,11 @@ final class RunningStack implements AutoCloseable {
     }
   }
 
-  /** Queue logical id to URL, for every queue that feeds a function. */
+  /** Queue logical id to URL, for every queue that feeds a function; looked up once. */
   private Map<String, String> eventSourceQueues() {
+    if (eventSourceQueues != null) {
+      return eventSourceQueues;
+    }
     String endpoint = null;
     List<String> names = new ArrayList<>();
     for (String line : output) {
@@ -167,13 +174,12 @@ final class RunningStack implements AutoCloseable {
     if (endpoint == null || names.isEmpty()) {
       throw new IllegalStateException("no SQS endpoint or event source in the stack's summary:\n" + output());
     }
-    if (sqs == null) {
-      sqs = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .httpClient(UrlConnectionHttpClient.create()).build();
-    }
+    sqs = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
     Map<String, String> queues = new LinkedHashMap<>();
     names.forEach(name -> queues.put(name, sqs.getQueueUrl(b -> b.queueName(name)).queueUrl()));
+    eventSourceQueues = queues;
     return queues;
   }
 
