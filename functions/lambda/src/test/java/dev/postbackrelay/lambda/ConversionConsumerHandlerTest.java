@@ -65,8 +65,8 @@ public class ConversionConsumerHandlerTest {
   @Test
   void sameConversionThreeTimes_isCountedOnceAndQueuesOneDelivery() {
     for (int i = 0; i < 3; i++) {
-      JsonNode response = Events.invoke(Queues.sendAndReceive("ConversionQueue",
-          List.of(PostbackJson.write(postback("pb-" + UUID.randomUUID(), "T1", null)))));
+      JsonNode response = Queues.invoke("ConversionQueue",
+          List.of(PostbackJson.write(postback("pb-" + UUID.randomUUID(), "T1", null))));
       assertEquals(0, response.path("batchItemFailures").size(), response.toString());
     }
 

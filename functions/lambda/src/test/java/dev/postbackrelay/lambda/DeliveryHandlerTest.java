@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The delivery function against DynamoDB Local, ElasticMQ and real local HTTP servers standing in
  * for destinations. The retry schedule is shortened to 1 s, 1 s (three attempts) and the read
- * time-out to 2 s by the test configuration.
+ * time-out to 2 s by the test configuration; a test makes a retry due by moving the application's
+ * {@link AdjustableClock} forward, not by waiting.
  */
 @QuarkusTest
 @TestProfile(Profiles.Delivery.class)
@@ -52,6 +53,11 @@ public class DeliveryHandlerTest {
   ConversionStore conversions;
   @Inject
   SqsDeliveryQueue deliveryQueue;
+  @Inject
+  AdjustableClock clock;
+
+  /** The test configuration's retry delay after the first and the second attempt. */
+  static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   final List<Partner> partners = new ArrayList<>();
   String clickId;
@@ -63,8 +69,9 @@ public class DeliveryHandlerTest {
   }
 
   @AfterEach
-  void stopPartners() {
+  void stopPartnersAndResetTheClock() {
     partners.forEach(Partner::close);
+    clock.reset();
   }
 
   @Test
@@ -74,9 +81,9 @@ public class DeliveryHandlerTest {
     Delivery delivery = conversionFor(Map.of("aff", partner.url("/pb?c={click_id}&p={payout}")), List.of()).get(0);
 
     assertEquals(1, run(delivery).path("batchItemFailures").size(), "first failure: retry later");
-    Thread.sleep(1100);
+    clock.advance(RETRY_DELAY);
     assertEquals(1, run(delivery).path("batchItemFailures").size(), "second failure: retry later");
-    Thread.sleep(1100);
+    clock.advance(RETRY_DELAY);
     assertEquals(0, run(delivery).path("batchItemFailures").size(), "third attempt delivers");
     assertEquals(0, run(delivery).path("batchItemFailures").size(), "a later copy finds it delivered");
 
@@ -116,9 +123,9 @@ public class DeliveryHandlerTest {
     Delivery delivery = conversionFor(Map.of("aff", partner.url("/pb?c={click_id}")), List.of()).get(0);
 
     run(delivery);
-    Thread.sleep(1100);
+    clock.advance(RETRY_DELAY);
     run(delivery);
-    Thread.sleep(1100);
+    clock.advance(RETRY_DELAY);
     JsonNode last = run(delivery);
 
     assertEquals(0, last.path("batchItemFailures").size(), "a dead delivery leaves the queue");
@@ -281,13 +288,11 @@ public class DeliveryHandlerTest {
   }
 
   /**
-   * Puts the deliveries on the real delivery queue, receives them, and invokes the function. Copies
-   * left on the queue by an earlier run (a retry waits there) are cleared first, so that each run
-   * is exactly one receive of each delivery.
+   * Puts the deliveries on the real delivery queue, receives them, and invokes the function. The
+   * received copies are deleted afterwards, a retried one too (see {@link Queues#invoke}), so that
+   * each run is exactly one receive of each delivery.
    */
   private static JsonNode run(Delivery... deliveries) {
-    Queues.drain("DeliveryQueue");
-    return Events.invoke(Queues.sendAndReceive("DeliveryQueue",
-        java.util.Arrays.stream(deliveries).map(DeliveryJson::write).toList()));
+    return Queues.invoke("DeliveryQueue", java.util.Arrays.stream(deliveries).map(DeliveryJson::write).toList());
   }
 }

@@ -3,6 +3,7 @@ package dev.postbackrelay.lambda;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One test profile per handler: the same switch the deployed functions flip with
@@ -94,9 +95,15 @@ public final class Profiles {
     }
   }
 
+  /** Delivery, on an {@link AdjustableClock} a test moves forward to make a retry due. */
   public static class Delivery extends WithLocalAws {
     public Delivery() {
       super("delivery", Map.of());
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+      return Set.of(AdjustableClock.class);
     }
   }
 

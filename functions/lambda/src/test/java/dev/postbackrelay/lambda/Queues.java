@@ -1,5 +1,6 @@
 package dev.postbackrelay.lambda;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -30,8 +31,25 @@ public final class Queues {
     }
   }
 
+  /**
+   * Stands in for the event source mapping: sends {@code bodies} to {@code queue}, receives them,
+   * invokes the function with that event, then deletes every received message, a retried one too.
+   * A retried message is not left to reappear when its visibility time-out ends (minutes later, in
+   * whichever test then reads the queue): a test that wants the retry runs the delivery again.
+   */
+  public static JsonNode invoke(String queue, List<String> bodies) {
+    ObjectNode event = sendAndReceive(queue, bodies);
+    JsonNode response = Events.invoke(event);
+    try (var sqs = LocalAwsResource.aws().sqs()) {
+      String url = LocalAwsResource.aws().queueUrl(queue);
+      event.get("Records").forEach(r -> sqs.deleteMessage(b -> b.queueUrl(url)
+          .receiptHandle(r.path("receiptHandle").asText())));
+    }
+    return response;
+  }
+
   /** Sends {@code bodies} to {@code queue}, receives them, and returns the event Lambda would deliver. */
-  public static ObjectNode sendAndReceive(String queue, List<String> bodies) {
+  private static ObjectNode sendAndReceive(String queue, List<String> bodies) {
     try (var sqs = LocalAwsResource.aws().sqs()) {
       String url = LocalAwsResource.aws().queueUrl(queue);
       bodies.forEach(body -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));

@@ -19,25 +19,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The product as a user runs it: {@code java -jar infra/local-runtime/target/local-runtime.jar} from
  * the repository root, driven over HTTP, with a real HTTP server standing in for the affiliate
- * that receives forwarded postbacks. Skipped until the function artifact is built.
+ * that receives forwarded postbacks. Skipped until the function artifact is built. The tests share
+ * one stack but no data, and run in any order ({@link StackShutdownIT} stops a stack of its own).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
 
   private static final String ADMIN_TOKEN = "e2e-admin-token";
   private static final String POSTBACK_TOKEN = "s3cret-token";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -80,7 +77,6 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(1)
   void duplicatePostbacks_areAccepted_andForwardedToTheAffiliateExactlyOnce() throws Exception {
     String clickId = click();
     String postback = "/postback?click_id=" + clickId
@@ -93,11 +89,12 @@ class EndToEndIT {
       assertTrue(body.hasNonNull("postback_id"));
     }
 
-    awaitPartnerRequests(1, Duration.ofSeconds(20));
-    Thread.sleep(5_000);
-    assertEquals(1, PARTNER_REQUESTS.size(), "forwarded once: " + PARTNER_REQUESTS);
-    Map<String, String> query = query(PARTNER_REQUESTS.peek());
-    assertEquals("/pb", PARTNER_REQUESTS.peek().getPath());
+    awaitPartnerRequests(clickId, 1);
+    stack.awaitIdle(WAIT); // every postback attributed and every delivery done: nothing more can arrive
+    List<URI> forwarded = partnerRequests(clickId);
+    assertEquals(1, forwarded.size(), "forwarded once: " + forwarded);
+    Map<String, String> query = query(forwarded.get(0));
+    assertEquals("/pb", forwarded.get(0).getPath());
     assertEquals(clickId, query.get("click"));
     assertEquals("sale", query.get("event"));
     assertEquals("2.50", query.get("payout"), "money goes out with at least two decimals");
@@ -106,7 +103,6 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(2)
   void wrongPostbackToken_isForbidden() throws Exception {
     HttpResponse<String> response = send("GET", "/postback?click_id=" + click()
         + "&event=sale&txid=T2&amount=1&payout=1&currency=USD&token=wrong-token", null);
@@ -115,7 +111,6 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(3)
   void missingClickId_isABadRequest() throws Exception {
     HttpResponse<String> response = send("GET", "/postback?event=sale&txid=T3&token=" + POSTBACK_TOKEN, null);
     assertEquals(400, response.statusCode(), response.body());
@@ -123,25 +118,10 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(4)
   void unknownRoute_isTheGatewaysJsonNotFound() throws Exception {
     HttpResponse<String> response = send("GET", "/no-such-route", null);
     assertEquals(404, response.statusCode());
     assertEquals("not_found", JSON.readTree(response.body()).get("error").asText());
-  }
-
-  @Test
-  @Order(5)
-  void sigterm_stopsTheStack_andLeavesNoChildProcess() throws Exception {
-    Process process = stack.process();
-    List<ProcessHandle> children = process.descendants().toList();
-    assertTrue(children.size() >= 2, "local-aws and the function runtimes run as children: " + children);
-    process.destroy();
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack stops on SIGTERM");
-    for (ProcessHandle child : children) {
-      child.onExit().get(10, TimeUnit.SECONDS);
-      assertTrue(!child.isAlive(), "child " + child.pid() + " is gone");
-    }
   }
 
   private static String click() throws Exception {
@@ -179,12 +159,17 @@ class EndToEndIT {
     return query;
   }
 
-  private static void awaitPartnerRequests(int count, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (PARTNER_REQUESTS.size() < count && System.nanoTime() < end) {
+  /** What the affiliate received for {@code clickId}. */
+  private static List<URI> partnerRequests(String clickId) {
+    return PARTNER_REQUESTS.stream().filter(uri -> clickId.equals(query(uri).get("click"))).toList();
+  }
+
+  private static void awaitPartnerRequests(String clickId, int count) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (partnerRequests(clickId).size() < count && System.nanoTime() < end) {
       Thread.sleep(100);
     }
-    assertTrue(PARTNER_REQUESTS.size() >= count, "the affiliate received " + PARTNER_REQUESTS.size()
-        + " request(s) within " + timeout + "; stack output:\n" + stack.output());
+    assertTrue(partnerRequests(clickId).size() >= count, "the affiliate received " + partnerRequests(clickId).size()
+        + " request(s) for " + clickId + " within " + WAIT + "; stack output:\n" + stack.output());
   }
 }

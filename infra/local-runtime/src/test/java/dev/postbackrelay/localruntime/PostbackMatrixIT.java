@@ -38,17 +38,15 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,10 +56,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The postback contract and the attribution rules, end to end through the local stack as a user
  * runs it: one stack for the class, driven over HTTP only, with a real HTTP server standing in for
  * the affiliates. Synchronous rejections are checked on the reply; attribution decisions are read
- * back through {@code GET /admin/postbacks/{id}} and {@code GET /admin/clicks/{id}}; the last test
- * checks that the affiliate received exactly one delivery per conversion state, no more.
+ * back through {@code GET /admin/postbacks/{id}} and {@code GET /admin/clicks/{id}}; after each test
+ * a check that the affiliate received exactly one delivery per conversion state, no more. The tests
+ * share the stack and its campaigns, make their own clicks, and run in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(60)
 class PostbackMatrixIT {
 
@@ -105,8 +103,10 @@ class PostbackMatrixIT {
   }
 
   private static final ConcurrentLinkedQueue<Received> RECEIVED = new ConcurrentLinkedQueue<>();
-  /** Per click id this class made: the deliveries ("event txid status") its conversions must cause. */
+  /** Per click id the tests so far made: the deliveries ("event txid status") its conversions must cause. */
   private static final Map<String, List<String>> EXPECTED_DELIVERIES = new ConcurrentHashMap<>();
+  /** The click ids the running test made or expects deliveries for. */
+  private static final Set<String> CLICKS_OF_THIS_TEST = ConcurrentHashMap.newKeySet();
 
   private static RunningStack stack;
   private static HttpServer affiliate;
@@ -158,10 +158,14 @@ class PostbackMatrixIT {
     }
   }
 
+  @BeforeEach
+  void newTest() {
+    CLICKS_OF_THIS_TEST.clear();
+  }
+
   // ---------------------------------------------------------------- synchronous: refused at the edge
 
   @Test
-  @Order(1)
   void postbackWithoutClickId_isRefused_missingClickId() throws Exception {
     assertRejected(get("/postback" + query("event", "sale", "txid", "M1", "token", MX_TOKEN)), 400, "missing_click_id");
     JsonNode lifetimeWithoutCampaign = assertRejected(
@@ -172,7 +176,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void forgedTruncatedOrGarbageClickId_isRefused_malformedClickId() throws Exception {
     String real = click(MX, "a1");
     char swapped = real.charAt(12) == 'a' ? 'b' : 'a';
@@ -206,7 +209,6 @@ class PostbackMatrixIT {
 
   @ParameterizedTest(name = "{0}={1}")
   @MethodSource("unsubstitutedMacros")
-  @Order(1)
   void unsubstitutedMacro_isRefused_namingTheParameterAndTheMacroSeen(String parameter, String macro) throws Exception {
     List<String> params = new ArrayList<>(List.of(parameter, macro, "event", "sale", "token", MX_TOKEN));
     if (!parameter.equals("txid")) {
@@ -221,7 +223,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void rawBracesAsASenderTypesThem_reachTheHandler_unsubstitutedMacro() throws Exception {
     // not percent-encoded, as a network's template sends it and as API Gateway lets it through
     String[] reply = rawGet("/postback?clickid={clickid}&event=sale&txid=U2&token=" + MX_TOKEN);
@@ -234,7 +235,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void wrongOrMissingToken_isForbidden_badToken() throws Exception {
     String clickId = click(MX, "a1");
     assertRejected(get("/postback" + query("click_id", clickId, "txid", "B1", "token", "wrong-token")), 403, "bad_token");
@@ -247,7 +247,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void sourceIpOutsideTheCampaignsAllowlist_isForbidden_evenWithAForgedForwardedFor() throws Exception {
     String clickId = click(IP_LIMITED, "a1");
     String path = "/postback" + query("click_id", clickId, "txid", "I1", "token", IP_LIMITED_TOKEN);
@@ -259,7 +258,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void testsSigner_reproducesTheWorkedExampleOfTheSigningGuide() {
     List<Map.Entry<String, String>> example = List.of(
         Map.entry("click_id", "AZOv6tq1CJ7f0bX2kQ9mL4wE8sR3"), Map.entry("event", "deposit"),
@@ -273,7 +271,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void unsignedStaleOrWronglySignedPostback_isForbidden_badSignature_sayingWhichCheckFailed() throws Exception {
     String clickId = click(SIGNED, "a1");
     String now = Long.toString(Instant.now().getEpochSecond());
@@ -309,7 +306,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void correctlySignedPostbacks_areAccepted_asGet_postFormWithQueryParameters_andPostJson() throws Exception {
     String clickId = click(SIGNED, "a1");
     String formClick = click(SIGNED, "a1");
@@ -352,7 +348,6 @@ class PostbackMatrixIT {
    * zeros ({@code 50.00} becomes {@code 5E+1}), so the signature the guide teaches does not match.
    */
   @Test
-  @Order(1)
   void signedJsonWithADecimalNumber_isAccepted_signingTheNumberAsWritten() throws Exception {
     String clickId = click(SIGNED, "a1");
     String now = Long.toString(Instant.now().getEpochSecond());
@@ -367,7 +362,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void postbackNamingAnUnknownCampaign_isNotFound_unknownCampaign() throws Exception {
     String clickId = click(MX, "a1");
     assertRejected(get("/postback" + query("campaign_id", "no-such-campaign", "click_id", clickId, "token", MX_TOKEN)),
@@ -377,7 +371,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void clickIdThatVerifiesButWasNeverIssued_isUnknownClick_provingAPreviousKeyStillVerifies() throws Exception {
     String minted = mintClickId(PREVIOUS_KEY, Instant.now());
     // without campaign_id the click is read to find the campaign: refused at once
@@ -391,7 +384,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void nonNumericOrNegativeMoney_isRefused_invalidAmount_namingTheParameter() throws Exception {
     String clickId = click(MX, "a1");
     Map<String, String> cases = new LinkedHashMap<>();
@@ -414,7 +406,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void currencyThatIsNotIso4217_isRefused_invalidCurrency() throws Exception {
     String clickId = click(MX, "a1");
     for (String currency : List.of("DOLLARS", "ZZZ", "U$D", "12")) {
@@ -424,7 +415,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void statusWordNobodyMaps_isRefused_unknownStatus() throws Exception {
     String clickId = click(MX, "a1");
     JsonNode body = assertRejected(get("/postback" + query("click_id", clickId, "txid", "W1", "status", "banana",
@@ -437,7 +427,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void bodyThatIsNeitherFormNorJson_isRefused_415() throws Exception {
     String clickId = click(MX, "a1");
     HttpResponse<String> response = post("/postback", "text/plain",
@@ -448,7 +437,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void getWithAliasesAndMixedCaseNames_isAccepted_andRecordedUnderCanonicalNames() throws Exception {
     String clickId = click(MX, "a1");
     String id = acceptedId(get("/postback" + query("ClickID", clickId, "GOAL", "Lead", "Tid", "G1", "SUM", "20",
@@ -461,7 +449,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void postFormWithAliases_isAccepted_andRecordedUnderCanonicalNames() throws Exception {
     String clickId = click(MX, "a1");
     String id = acceptedId(post("/postback", "application/x-www-form-urlencoded; charset=UTF-8",
@@ -472,7 +459,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void postJsonWithAliases_isAccepted_andRecordedUnderCanonicalNames() throws Exception {
     String clickId = click(MX, "a1");
     String id = acceptedId(post("/postback", "application/json", """
@@ -484,7 +470,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(1)
   void returnParameter_choosesAPlainTextReplyBody() throws Exception {
     String clickId = click(MX, "a1");
     HttpResponse<String> response = get("/postback" + query("click_id", clickId, "txid", "R1", "token", MX_TOKEN,
@@ -505,7 +490,6 @@ class PostbackMatrixIT {
   // ---------------------------------------------------------------- asynchronous: decided by attribution
 
   @Test
-  @Order(2)
   void postbackForARealClick_isAttributed_andRecordedOnThePostbackAndTheClick() throws Exception {
     String clickId = click(MX, "a1");
     String id = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "T1", "amount", "100",
@@ -529,7 +513,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void sameTxidSentAgain_isADuplicate_andCountedOnce() throws Exception {
     String clickId = click(MX, "a1");
     String path = "/postback" + query("click_id", clickId, "event", "sale", "txid", "D1", "amount", "10", "token", MX_TOKEN);
@@ -547,7 +530,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void newTxidOnAConvertedClick_isARepeatSale_whenTheCampaignAllowsIt() throws Exception {
     String clickId = click(MX, "a1");
     String first = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "RS1", "token", MX_TOKEN)));
@@ -562,7 +544,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void newTxidOnAConvertedClick_isRefused_repeatNotAllowed_whenTheCampaignForbidsRepeatSales() throws Exception {
     String clickId = click(NO_REPEAT, "a1");
     String first = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "N1", "token", NO_REPEAT_TOKEN)));
@@ -584,7 +565,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void statusUpdates_movePendingToApprovedToChargeback_keepingTheHistory() throws Exception {
     String clickId = click(MX, "a1");
     String pending = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "H1", "amount", "40",
@@ -622,7 +602,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void approvedBackToPending_isRefused_invalidStatusTransition() throws Exception {
     String clickId = click(MX, "a1");
     String approved = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "V1",
@@ -640,7 +619,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void statusWords_areMappedByDefaultTable_inUrlOverrides_andTheCampaignsMap() throws Exception {
     String clickId = click(MX, "a1");
     Map<String, List<String>> sent = new LinkedHashMap<>();
@@ -673,7 +651,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void conversionSoonerThanTheCampaignsMinimumClickAge_isRejected_tooFast() throws Exception {
     String clickId = click(FAST, "a1");
     String id = acceptedId(get("/postback" + query("click_id", clickId, "event", "sale", "txid", "TF1", "token", FAST_TOKEN)));
@@ -686,7 +663,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void postbackNamingAnotherCampaignThanTheClicks_isRejected_campaignMismatch() throws Exception {
     String clickId = click(MX, "a1");
     String id = acceptedId(get("/postback" + query("campaign_id", OTHER, "click_id", clickId, "event", "sale",
@@ -700,7 +676,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void payoutRules_fixedPerEvent_percentOfAmount_explicitPayoutOverrides_currencyConverted() throws Exception {
     String clickId = click(MX, "a1");
     record Case(String txid, List<String> params, String payout, String payoutCurrency) {}
@@ -736,10 +711,15 @@ class PostbackMatrixIT {
     assertEquals(0, new BigDecimal("40").compareTo(new BigDecimal(euro.path("amount").asText())), euro.toString());
     expectDeliveries(clickId, "lead PO1 approved", "lead PO2 approved", "sale PO3 approved", "sale PO4 approved",
         "sale PO5 approved", "sale PO6 approved", "sale PO7 approved", "signup PO8 approved");
+
+    // what the affiliate got carries the conversion's values
+    Received percent = deliveredFor("PO3");
+    assertEquals("8.00", percent.query().get("payout"), percent.uri().toString());
+    assertEquals("80.00", percent.query().get("amount"), percent.uri().toString());
+    assertEquals("mx", percent.query().get("campaign"));
   }
 
   @Test
-  @Order(2)
   void transactionId_isTheClickId_onACampaignThatSaysSo_andTheOrderIdElsewhere() throws Exception {
     String txClick = click(TX_CLICK, "a1");
     String id = acceptedId(get("/postback" + query("campaign_id", TX_CLICK, "transaction_id", txClick, "event", "sale",
@@ -763,7 +743,6 @@ class PostbackMatrixIT {
   }
 
   @Test
-  @Order(2)
   void lifetimeAttribution_bindsTheCustomerToTheClicksAffiliate_andRefusesUnknownCustomers() throws Exception {
     String clickId = click(LIFETIME, "a2");
     String customer = "cust-" + Long.toHexString(System.nanoTime());
@@ -793,19 +772,36 @@ class PostbackMatrixIT {
         "event", "deposit", "txid", "L4", "token", MX_TOKEN)));
     assertEquals("unknown_customer", awaitDecision(elsewhere).path("reason").asText());
     expectDeliveries(clickId, "deposit L1 approved", "deposit L2 approved");
+
+    Received lifetime = deliveredFor("L2");
+    assertEquals("a2", lifetime.query().get("aff"), "the bound customer's affiliate is paid: " + lifetime.uri());
+    assertTrue(lifetime.query().get("ext").startsWith("cust-"), lifetime.uri().toString());
   }
 
   // ---------------------------------------------------------------- forwarding
 
-  @Test
-  @Order(3)
+  /**
+   * After every test, whatever ran before it: the affiliate received exactly the deliveries the
+   * conversions of the tests so far must cause, one per conversion state, each with its own key,
+   * and every attempt is logged on its conversion with the affiliate's answer.
+   */
+  @AfterEach
   void affiliateReceivesExactlyOneDeliveryPerConversionState_eachWithItsOwnIdempotencyKey() throws Exception {
+    verifyDeliveries();
+  }
+
+  /**
+   * Waits until the affiliate received as many deliveries as expected, then for the stack's
+   * end-of-processing signal (no conversion or delivery left on its queues, so nothing more can
+   * arrive), and checks them; returns everything received.
+   */
+  private static List<Received> verifyDeliveries() throws Exception {
     int expectedTotal = EXPECTED_DELIVERIES.values().stream().mapToInt(List::size).sum();
     long end = System.nanoTime() + WAIT.toNanos();
     while (RECEIVED.size() < expectedTotal && System.nanoTime() < end) {
       Thread.sleep(100);
     }
-    Thread.sleep(3_000); // anything extra (a second delivery of the same state) would arrive by now
+    stack.awaitIdle(WAIT); // anything extra (a second delivery of the same state) would have arrived
 
     Map<String, List<String>> received = new TreeMap<>();
     for (Received r : RECEIVED) {
@@ -829,24 +825,23 @@ class PostbackMatrixIT {
       assertTrue(keys.add(r.idempotencyKey()), "each conversion state has its own key: " + r.idempotencyKey());
     }
 
-    // what the affiliate got carries the conversion's values
-    Predicate<Received> po3 = r -> "PO3".equals(r.query().get("txid"));
-    Received percent = RECEIVED.stream().filter(po3).findFirst().orElseThrow();
-    assertEquals("8.00", percent.query().get("payout"), percent.uri().toString());
-    assertEquals("80.00", percent.query().get("amount"), percent.uri().toString());
-    assertEquals("mx", percent.query().get("campaign"));
-    Received lifetime = RECEIVED.stream().filter(r -> "L2".equals(r.query().get("txid"))).findFirst().orElseThrow();
-    assertEquals("a2", lifetime.query().get("aff"), "the bound customer's affiliate is paid: " + lifetime.uri());
-    assertTrue(lifetime.query().get("ext").startsWith("cust-"), lifetime.uri().toString());
-
     // and every attempt is logged on its conversion with the affiliate's answer
-    for (String click : expected.keySet()) {
+    for (String click : CLICKS_OF_THIS_TEST) {
+      if (!expected.containsKey(click)) {
+        continue;
+      }
       JsonNode conversions = awaitConversionsDelivered(click);
       for (JsonNode c : conversions) {
         assertEquals(c.path("status_history").size(), c.path("deliveries").size(), "one attempt per state: " + c);
         c.path("deliveries").forEach(d -> assertEquals(200, d.path("http_status").asInt(), d.toString()));
       }
     }
+    return List.copyOf(RECEIVED);
+  }
+
+  /** The one delivery the affiliate received for {@code txid}, once the deliveries are checked. */
+  private static Received deliveredFor(String txid) throws Exception {
+    return verifyDeliveries().stream().filter(r -> txid.equals(r.query().get("txid"))).findFirst().orElseThrow();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -867,10 +862,12 @@ class PostbackMatrixIT {
     String clickId = json(response).path("click_id").asText();
     assertEquals(32, clickId.length(), response.body());
     EXPECTED_DELIVERIES.putIfAbsent(clickId, new CopyOnWriteArrayList<>());
+    CLICKS_OF_THIS_TEST.add(clickId);
     return clickId;
   }
 
   private static void expectDeliveries(String clickId, String... eventTxidStatus) {
+    CLICKS_OF_THIS_TEST.add(clickId);
     EXPECTED_DELIVERIES.computeIfAbsent(clickId, k -> new CopyOnWriteArrayList<>()).addAll(List.of(eventTxidStatus));
   }
 

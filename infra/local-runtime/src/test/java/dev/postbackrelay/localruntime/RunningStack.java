@@ -7,15 +7,26 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local stack as a user starts it: {@code java -jar infra/local-runtime/target/local-runtime.jar}
@@ -24,10 +35,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunningStack implements AutoCloseable {
 
+  /** The summary's line for an event source: {@code SQS  ConversionQueue -> ConsumerFunction (batch ...}. */
+  private static final Pattern EVENT_SOURCE = Pattern.compile("^\\s+SQS\\s+(\\w+) -> \\w+ \\(");
+  /** The summary's line for the SQS endpoint: {@code SQS  http://127.0.0.1:<port>/<account>/<QueueLogicalId>}. */
+  private static final Pattern SQS_ENDPOINT = Pattern.compile("^\\s+SQS\\s+(http://\\S+)/\\d+/<QueueLogicalId>$");
+  private static final List<QueueAttributeName> MESSAGE_COUNTS = List.of(
+      QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+      QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+
   private final Process process;
   private final String baseUrl;
   private final String adminToken;
   private final List<String> output;
+  private SqsClient sqs;
+  private Map<String, String> eventSourceQueues;
 
   private RunningStack(Process process, String baseUrl, String adminToken, List<String> output) {
     this.process = process;
@@ -102,9 +123,79 @@ final class RunningStack implements AutoCloseable {
     return String.join("\n", output);
   }
 
+  /**
+   * Waits for the stack's end-of-processing signal, what a test waits on before it asserts that
+   * nothing more arrives: every queue that feeds a function (the event sources in the summary it
+   * printed) holds no message, visible, in flight or delayed, on two rounds of reads in a row. A
+   * message in flight is one a function is still handling, or a retry waiting; two rounds, because
+   * the consumer puts a delivery on the delivery queue before its own message leaves the
+   * conversion queue, so one round read in the wrong order could miss it.
+   *
+   * @throws AssertionError the queues did not drain within {@code timeout}
+   */
+  void awaitIdle(Duration timeout) throws InterruptedException {
+    Map<String, String> queues = eventSourceQueues();
+    long end = System.nanoTime() + timeout.toNanos();
+    int idleRounds = 0;
+    while (true) {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      queues.forEach((name, url) -> counts.put(name, messages(url)));
+      if (counts.values().stream().allMatch(n -> n == 0)) {
+        if (++idleRounds == 2) {
+          return;
+        }
+        continue; // the second round straight away: what matters is the order of the reads, not a pause
+      }
+      idleRounds = 0;
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the stack was still processing after " + timeout + " (messages per queue: "
+            + counts + "); stack output:\n" + output());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Queue logical id to URL, for every queue that feeds a function; looked up once. */
+  private Map<String, String> eventSourceQueues() {
+    if (eventSourceQueues != null) {
+      return eventSourceQueues;
+    }
+    String endpoint = null;
+    List<String> names = new ArrayList<>();
+    for (String line : output) {
+      Matcher source = EVENT_SOURCE.matcher(line);
+      Matcher sqsEndpoint = SQS_ENDPOINT.matcher(line);
+      if (source.find()) {
+        names.add(source.group(1));
+      } else if (sqsEndpoint.find()) {
+        endpoint = sqsEndpoint.group(1);
+      }
+    }
+    if (endpoint == null || names.isEmpty()) {
+      throw new IllegalStateException("no SQS endpoint or event source in the stack's summary:\n" + output());
+    }
+    sqs = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    Map<String, String> queues = new LinkedHashMap<>();
+    names.forEach(name -> queues.put(name, sqs.getQueueUrl(b -> b.queueName(name)).queueUrl()));
+    eventSourceQueues = queues;
+    return queues;
+  }
+
+  /** Messages on the queue: visible, in flight and delayed. */
+  private int messages(String queueUrl) {
+    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+        .attributeNames(MESSAGE_COUNTS)).attributes();
+    return MESSAGE_COUNTS.stream().mapToInt(a -> Integer.parseInt(attributes.getOrDefault(a, "0"))).sum();
+  }
+
   /** Stops the stack with SIGTERM, as Ctrl-C would, then kills whatever of its tree is left. */
   @Override
   public void close() {
+    if (sqs != null) {
+      sqs.close();
+    }
     List<ProcessHandle> tree = process.descendants().toList();
     process.destroy();
     try {

@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -96,25 +97,27 @@ public class Wiring {
   @Produces
   @Singleton
   ClickStore clicks(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoClickStore(dynamo, config.trackingTable());
+    return onTrackingTable(DynamoClickStore::new, dynamo, config);
   }
 
   @Produces
   @Singleton
   ConversionStore conversions(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoConversionStore(dynamo, config.trackingTable());
+    return onTrackingTable(DynamoConversionStore::new, dynamo, config);
   }
 
   @Produces
   @Singleton
   PostbackLog postbackLog(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoPostbackLog(dynamo, config.trackingTable(), config.log().acceptedRetention());
+    return onTrackingTable((client, table) -> new DynamoPostbackLog(client, table, config.log().acceptedRetention()),
+        dynamo, config);
   }
 
   @Produces
   @Singleton
   DynamoReceivedLog receivedLog(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
-    return new DynamoReceivedLog(dynamo, config.trackingTable(), config.log().refusedRetention(), clock);
+    return onTrackingTable((client, table) -> new DynamoReceivedLog(client, table, config.log().refusedRetention(), clock),
+        dynamo, config);
   }
 
   @Produces
@@ -125,20 +128,29 @@ public class Wiring {
 
   @Produces
   @Singleton
+  SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
+    return onTrackingTable(DynamoSignatureReplayStore::new, dynamo, config);
+  }
+
+  @Produces
+  @Singleton
   CustomerStore customers(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
-    return new DynamoCustomerStore(dynamo, config.trackingTable(), clock);
+    return onTrackingTable((client, table) -> new DynamoCustomerStore(client, table, clock), dynamo, config);
+  }
+
+  /**
+   * An adapter on the tracking table, the single table that holds clicks, conversions, the postback
+   * log, signature replays and customers: built on the one DynamoDB client and the configured name.
+   */
+  private static <T> T onTrackingTable(BiFunction<DynamoDbClient, String, T> adapter, DynamoDbClient dynamo,
+      RelayConfig config) {
+    return adapter.apply(dynamo, config.trackingTable());
   }
 
   @Produces
   @Singleton
   ConversionQueue conversionQueue(SqsClient sqs, RelayConfig config) {
     return new SqsConversionQueue(sqs, config.conversionQueueUrl());
-  }
-
-  @Produces
-  @Singleton
-  SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
-    return new DynamoSignatureReplayStore(dynamo, config.trackingTable());
   }
 
   @Produces

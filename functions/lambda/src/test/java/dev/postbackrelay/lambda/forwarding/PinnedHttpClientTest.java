@@ -26,7 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -166,7 +168,7 @@ class PinnedHttpClientTest {
     assertEquals(302, result.httpStatus());
     assertEquals("redirect_not_followed", result.error());
     assertEquals("http://127.0.0.1:" + partner.port() + "/second", result.location());
-    Thread.sleep(100);
+    partner.settle();
     assertEquals(1, partner.connections());
   }
 
@@ -301,7 +303,7 @@ class PinnedHttpClientTest {
     for (PinnedHttpClient.Result result : List.of(inValue, inBareLf, inName)) {
       assertEquals(new PinnedHttpClient.Result(0, 0, "invalid_request: header", null), result);
     }
-    Thread.sleep(100);
+    partner.settle();
     assertEquals(0, partner.connections());
   }
 
@@ -345,7 +347,7 @@ class PinnedHttpClientTest {
 
     assertEquals(0, result.httpStatus());
     assertTrue(result.error().startsWith("tls: "), result.error());
-    Thread.sleep(100);
+    partner.settle();
     assertTrue(partner.received.isEmpty(), "no request may be sent over an unverified connection");
   }
 
@@ -467,6 +469,9 @@ class PinnedHttpClientTest {
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final AtomicInteger connections = new AtomicInteger();
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    /** Local ports of {@link #settle} probes not yet accepted. */
+    private final Set<Integer> probes = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger serving = new AtomicInteger();
 
     Server(ServerSocket socket, Handler handler) {
       this.socket = socket;
@@ -474,8 +479,13 @@ class PinnedHttpClientTest {
         while (!socket.isClosed()) {
           try {
             Socket connection = socket.accept();
+            if (probes.remove(connection.getPort())) {
+              connection.close();
+              continue;
+            }
             connections.incrementAndGet();
             accepted.add(connection);
+            serving.incrementAndGet();
             Thread worker = new Thread(() -> serve(connection, handler), "partner-connection");
             worker.setDaemon(true);
             worker.start();
@@ -493,6 +503,29 @@ class PinnedHttpClientTest {
         handler.handle(connection, this);
       } catch (Exception ignored) {
         // the client went away (time-out tests, refused handshakes): nothing to serve
+      } finally {
+        serving.decrementAndGet();
+      }
+    }
+
+    /**
+     * Returns once the server has finished with every connection made before this call, so that a
+     * test can assert that none was made or nothing was received: a probe connection queues behind
+     * them, so once the acceptor has taken the probe it has taken them all, and then every handler
+     * has returned. The probe is neither counted nor served. Bounded by two seconds.
+     */
+    void settle() throws IOException, InterruptedException {
+      long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      try (Socket probe = new Socket()) {
+        probe.bind(new InetSocketAddress(LOOPBACK, 0));
+        probes.add(probe.getLocalPort());
+        probe.connect(new InetSocketAddress(LOOPBACK, port()));
+        while (probes.contains(probe.getLocalPort()) || serving.get() > 0) {
+          if (System.nanoTime() > end) {
+            throw new AssertionError("the partner did not settle: " + serving.get() + " connection(s) still served");
+          }
+          Thread.sleep(10);
+        }
       }
     }
 

@@ -1,8 +1,10 @@
 package dev.postbackrelay.lambda.localstack;
 
+import dev.postbackrelay.lambda.AdjustableClock;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The handler profiles of the integration tests, backed by LocalStack. */
 public final class LocalStackProfiles {
@@ -45,9 +47,15 @@ public final class LocalStackProfiles {
     }
   }
 
+  /** Delivery, on an {@link AdjustableClock} a test moves forward to make a retry due. */
   public static class Delivery extends OnLocalStack {
     public Delivery() {
       super("delivery");
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+      return Set.of(AdjustableClock.class);
     }
   }
 
