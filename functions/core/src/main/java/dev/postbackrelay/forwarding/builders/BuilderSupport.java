@@ -62,6 +62,15 @@ final class BuilderSupport {
     return null;
   }
 
+  /**
+   * The value as the ad platforms' event object, {@code {"value":50.00,"currency":"EUR"}} (no
+   * currency when the money has none); null when there is neither amount nor payout.
+   */
+  static Json.Obj valueObject(Conversion c) {
+    Value value = value(c);
+    return value == null ? null : Json.object().put("value", value.amount()).putIfPresent("currency", value.currency());
+  }
+
   /** {@code value} with at least two decimals and no superfluous trailing zeros: 2.5 -> 2.50, 0.125 -> 0.125. */
   static BigDecimal money(BigDecimal value) {
     BigDecimal v = value.stripTrailingZeros();
