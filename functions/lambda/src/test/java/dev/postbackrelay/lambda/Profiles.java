@@ -15,22 +15,22 @@ public final class Profiles {
 
   /** A handler's profile: the handler switch and the one test resource that stands in for AWS. */
   public abstract static class HandlerProfile implements QuarkusTestProfile {
-    private final String handler;
-    private final TestResourceEntry standIns;
+    private final Map<String, String> handlerSwitch;
+    private final List<TestResourceEntry> standIns;
 
     protected HandlerProfile(String handler, TestResourceEntry standIns) {
-      this.handler = handler;
-      this.standIns = standIns;
+      this.handlerSwitch = Map.of("quarkus.lambda.handler", handler);
+      this.standIns = List.of(standIns);
     }
 
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.lambda.handler", handler);
+      return handlerSwitch;
     }
 
     @Override
     public List<TestResourceEntry> testResources() {
-      return List.of(standIns);
+      return standIns;
     }
   }
 
