@@ -17,17 +17,10 @@ import java.util.Set;
  */
 abstract class AccessTokenEventsType implements DestinationType {
 
-  private final Destination.Type type;
   private final List<String> requiredSettings;
 
-  AccessTokenEventsType(Destination.Type type, String sourceIdSetting) {
-    this.type = type;
+  AccessTokenEventsType(String sourceIdSetting) {
     this.requiredSettings = List.of(sourceIdSetting, "access_token");
-  }
-
-  @Override
-  public final Destination.Type type() {
-    return type;
   }
 
   @Override

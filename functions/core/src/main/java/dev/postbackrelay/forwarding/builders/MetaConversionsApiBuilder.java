@@ -43,7 +43,12 @@ public final class MetaConversionsApiBuilder extends AccessTokenEventsType {
   public static final Duration MAX_AGE = Duration.ofDays(7);
 
   public MetaConversionsApiBuilder() {
-    super(Destination.Type.META_CAPI, "pixel_id");
+    super("pixel_id");
+  }
+
+  @Override
+  public Destination.Type type() {
+    return Destination.Type.META_CAPI;
   }
 
   @Override

@@ -35,7 +35,12 @@ public final class TikTokEventsBuilder extends AccessTokenEventsType {
   public static final String DEFAULT_ENDPOINT = "https://business-api.tiktok.com/open_api/v1.3";
 
   public TikTokEventsBuilder() {
-    super(Destination.Type.TIKTOK, "pixel_code");
+    super("pixel_code");
+  }
+
+  @Override
+  public Destination.Type type() {
+    return Destination.Type.TIKTOK;
   }
 
   @Override
