@@ -1,7 +1,6 @@
 package dev.postbackrelay.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +17,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -64,21 +62,7 @@ public class ConsumerWithoutClickIdKeysTest {
 
   @Test
   void preTrafficProbe_isReportedByItsMessageId_andLeavesNothingBehind() {
-    Queues.drain("DeliveryQueue");
-    int before = PreTrafficProbes.items("TrackingTable");
-    String messageId = "pretraffic-d-TEST123-consumer";
-
-    JsonNode response;
-    List<String> logged;
-    try (var logs = PreTrafficProbes.Logs.capture()) {
-      response = Events.invoke(PreTrafficProbes.event(messageId));
-      logged = List.copyOf(logs.messages);
-    }
-
-    assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"" + messageId + "\"}]}", response.toString());
-    assertEquals(before, PreTrafficProbes.items("TrackingTable"), "the probe stored something");
-    assertEquals(List.of(), Queues.drain("DeliveryQueue"), "the probe queued a delivery");
-    assertTrue(logged.stream().anyMatch(m -> m.contains(messageId)), "the refusal is logged by message id: " + logged);
-    assertTrue(logged.stream().noneMatch(m -> m.contains(PreTrafficProbes.body())), "a message body was logged: " + logged);
+    PreTrafficProbes.assertReportedByMessageId_andLeftNothing("pretraffic-d-TEST123-consumer",
+        Map.of("DeliveryQueue", "the probe queued a delivery"));
   }
 }

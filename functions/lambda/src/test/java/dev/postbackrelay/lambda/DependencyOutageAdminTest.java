@@ -20,8 +20,7 @@ class DependencyOutageAdminTest {
 
   @AfterEach
   void restore() {
-    StandInProxyResource.dynamo().mode(StandInProxy.Mode.FORWARD);
-    StandInProxyResource.sqs().mode(StandInProxy.Mode.FORWARD);
+    StandInProxyResource.forwardAll();
   }
 
   @ParameterizedTest

@@ -36,8 +36,7 @@ class DependencyOutagePostbackTest {
 
   @AfterEach
   void restore() {
-    StandInProxyResource.dynamo().mode(StandInProxy.Mode.FORWARD);
-    StandInProxyResource.sqs().mode(StandInProxy.Mode.FORWARD);
+    StandInProxyResource.forwardAll();
   }
 
   @ParameterizedTest

@@ -1,7 +1,12 @@
 package dev.postbackrelay.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -30,6 +35,30 @@ public final class PreTrafficProbes {
   /** The probe's body: no queue's message. */
   public static String body() {
     return Events.load(FIXTURE).get("Records").get(0).get("body").asText();
+  }
+
+  /**
+   * Sends the probe with {@code messageId} to the function under test and checks that it is
+   * answered as that message's batch failure and leaves nothing behind: nothing stored, nothing in
+   * {@code queuesLeftEmpty} (drained first; each with what its message means), the refusal logged
+   * by message id and no message body logged.
+   */
+  public static void assertReportedByMessageId_andLeftNothing(String messageId, Map<String, String> queuesLeftEmpty) {
+    queuesLeftEmpty.keySet().forEach(Queues::drain);
+    int before = items("TrackingTable");
+
+    JsonNode response;
+    List<String> logged;
+    try (var logs = Logs.capture()) {
+      response = Events.invoke(event(messageId));
+      logged = List.copyOf(logs.messages);
+    }
+
+    assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"" + messageId + "\"}]}", response.toString());
+    assertEquals(before, items("TrackingTable"), "the probe stored something");
+    queuesLeftEmpty.forEach((queue, message) -> assertEquals(List.of(), Queues.drain(queue), message));
+    assertTrue(logged.stream().anyMatch(m -> m.contains(messageId)), "the refusal is logged by message id: " + logged);
+    assertTrue(logged.stream().noneMatch(m -> m.contains(body())), "a message body was logged: " + logged);
   }
 
   /** The number of items in a table, read consistently. */

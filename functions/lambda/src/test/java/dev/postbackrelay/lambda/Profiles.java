@@ -13,23 +13,30 @@ public final class Profiles {
 
   private Profiles() {}
 
-  abstract static class WithLocalAws implements QuarkusTestProfile {
-    private final String handler;
-    private final Map<String, String> args;
+  /** A handler's profile: the handler switch and the one test resource that stands in for AWS. */
+  public abstract static class HandlerProfile implements QuarkusTestProfile {
+    private final Map<String, String> handlerSwitch;
+    private final List<TestResourceEntry> standIns;
 
-    WithLocalAws(String handler, Map<String, String> args) {
-      this.handler = handler;
-      this.args = args;
+    protected HandlerProfile(String handler, TestResourceEntry standIns) {
+      this.handlerSwitch = Map.of("quarkus.lambda.handler", handler);
+      this.standIns = List.of(standIns);
     }
 
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.lambda.handler", handler);
+      return handlerSwitch;
     }
 
     @Override
     public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(LocalAwsResource.class, args));
+      return standIns;
+    }
+  }
+
+  abstract static class WithLocalAws extends HandlerProfile {
+    WithLocalAws(String handler, Map<String, String> args) {
+      super(handler, new TestResourceEntry(LocalAwsResource.class, args));
     }
   }
 
@@ -53,21 +60,9 @@ public final class Profiles {
   }
 
   /** A handler whose DynamoDB and SQS clients go through {@link StandInProxy} proxies a test can pause. */
-  abstract static class BehindProxies implements QuarkusTestProfile {
-    private final String handler;
-
+  abstract static class BehindProxies extends HandlerProfile {
     BehindProxies(String handler) {
-      this.handler = handler;
-    }
-
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.lambda.handler", handler);
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(StandInProxyResource.class));
+      super(handler, new TestResourceEntry(StandInProxyResource.class));
     }
   }
 

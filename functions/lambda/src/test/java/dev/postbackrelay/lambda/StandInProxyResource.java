@@ -22,6 +22,12 @@ public class StandInProxyResource implements QuarkusTestResourceLifecycleManager
     return sqs;
   }
 
+  /** Both proxies forwarding again, as after an outage a test made. */
+  public static void forwardAll() {
+    dynamo.mode(StandInProxy.Mode.FORWARD);
+    sqs.mode(StandInProxy.Mode.FORWARD);
+  }
+
   @Override
   public Map<String, String> start() {
     LocalAws real = LocalAws.shared();

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -29,29 +28,15 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>(Map.of("url", "http://127.0.0.1:3000", "seconds", "10",
-        "concurrency", "4", "token", System.getenv().getOrDefault("ADMIN_TOKEN", "")));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    String base = options.get("url");
-    int seconds = Integer.parseInt(options.get("seconds"));
-    int concurrency = Integer.parseInt(options.get("concurrency"));
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/campaigns/bench"))
-        .header("Authorization", "Bearer " + options.get("token")).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"landing_url\":\"https://example.com/?cid={click_id}\","
-            + "\"postback_token\":\"bench-token\",\"attribution_window_days\":30,\"affiliates\":{\"a1\":"
-            + "{\"postback_url\":\"http://127.0.0.1:9/pb?c={click_id}\"}}}")).build(), HttpResponse.BodyHandlers.ofString());
-    if (put.statusCode() != 200) {
-      System.err.println("PUT /admin/campaigns/bench: " + put.statusCode() + " " + put.body());
-      System.exit(1);
-    }
-    HttpRequest click = HttpRequest.newBuilder(URI.create(base + "/click?campaign_id=bench&affiliate_id=a1&sub1=s"))
+    BenchStack stack = new BenchStack(args, Map.of("seconds", "10"));
+    stack.putCampaign("bench", "{\"landing_url\":\"https://example.com/?cid={click_id}\","
+        + "\"postback_token\":\"bench-token\",\"attribution_window_days\":30,\"affiliates\":{\"a1\":"
+        + "{\"postback_url\":\"http://127.0.0.1:9/pb?c={click_id}\"}}}");
+    HttpRequest click = HttpRequest.newBuilder(URI.create(stack.base + "/click?campaign_id=bench&affiliate_id=a1&sub1=s"))
         .timeout(Duration.ofSeconds(30)).build();
-    run(http, click, concurrency, Duration.ofSeconds(2));
-    Result result = run(http, click, concurrency, Duration.ofSeconds(seconds));
+    int concurrency = stack.concurrency;
+    run(stack.http, click, concurrency, Duration.ofSeconds(2));
+    Result result = run(stack.http, click, concurrency, Duration.ofSeconds(stack.intOption("seconds")));
     List<Long> latencies = result.latenciesMicros();
     Collections.sort(latencies);
     System.out.printf("GET /click: %d requests in %.1f s with %d connections: %.0f requests/s; %d not 302%n",

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -31,15 +30,11 @@ public final class DeliveryBench {
   private DeliveryBench() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>(Map.of("url", "http://127.0.0.1:3000", "conversions", "200",
-        "concurrency", "4", "token", System.getenv().getOrDefault("ADMIN_TOKEN", "")));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    String base = options.get("url");
-    int conversions = Math.min(5_000, Integer.parseInt(options.get("conversions")));
-    int concurrency = Integer.parseInt(options.get("concurrency"));
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    BenchStack stack = new BenchStack(args, Map.of("conversions", "200"));
+    String base = stack.base;
+    int conversions = Math.min(5_000, stack.intOption("conversions"));
+    int concurrency = stack.concurrency;
+    HttpClient http = stack.http;
 
     AtomicInteger received = new AtomicInteger();
     HttpServer partner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -59,13 +54,7 @@ public final class DeliveryBench {
     String body = "{\"landing_url\":\"https://example.com/?cid={click_id}\",\"postback_token\":\"bench-token\","
         + "\"affiliates\":{\"up\":{\"postback_url\":\"http://127.0.0.1:" + partner.getAddress().getPort()
         + "/pb?c={click_id}\"},\"down\":{\"postback_url\":\"http://127.0.0.1:9/pb?c={click_id}\"}}}";
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/campaigns/" + campaign))
-        .header("Authorization", "Bearer " + options.get("token")).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    if (put.statusCode() != 200) {
-      System.err.println("PUT campaign: " + put.statusCode() + " " + put.body());
-      System.exit(1);
-    }
+    stack.putCampaign(campaign, body);
 
     List<String> clicks = new ArrayList<>();
     for (int i = 0; i < conversions; i++) {

@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,32 +29,22 @@ class EndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final ConcurrentLinkedQueue<URI> PARTNER_REQUESTS = new ConcurrentLinkedQueue<>();
 
   private static RunningStack stack;
-  private static HttpServer partner;
-  private static String base;
+  private static AffiliateServer partner;
 
   @BeforeAll
   static void startStack() throws Exception {
-    partner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    partner.createContext("/", exchange -> {
-      PARTNER_REQUESTS.add(exchange.getRequestURI());
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    partner.start();
+    partner = AffiliateServer.start(exchange -> PARTNER_REQUESTS.add(exchange.getRequestURI()));
 
     stack = RunningStack.start(ADMIN_TOKEN, Map.of("LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2"), READY_TIMEOUT);
-    base = stack.baseUrl();
 
     HttpResponse<String> put = send("PUT", "/admin/campaigns/c1", """
         {"landing_url":"https://example.com/lp?cid={click_id}&s1={sub1}","postback_token":"%s",
          "attribution_window_days":30,
          "affiliates":{"a1":{"postback_url":"http://127.0.0.1:%d/pb?click={click_id}&event={event}&payout={payout}&sub1={sub1}&txid={txid}"}}}
-        """.formatted(POSTBACK_TOKEN, partner.getAddress().getPort()));
+        """.formatted(POSTBACK_TOKEN, partner.port()));
     assertEquals(200, put.statusCode(), put.body());
   }
 
@@ -72,7 +54,7 @@ class EndToEndIT {
       stack.close();
     }
     if (partner != null) {
-      partner.stop(0);
+      partner.close();
     }
   }
 
@@ -134,29 +116,11 @@ class EndToEndIT {
   }
 
   private static HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (pathAndQuery.startsWith("/admin/")) {
-      request.header("Authorization", "Bearer " + ADMIN_TOKEN);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return stack.send(method, pathAndQuery, null, body);
   }
 
   private static Map<String, String> query(URI uri) {
-    Map<String, String> query = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return query;
+    return AffiliateServer.query(uri.getRawQuery());
   }
 
   /** What the affiliate received for {@code clickId}. */

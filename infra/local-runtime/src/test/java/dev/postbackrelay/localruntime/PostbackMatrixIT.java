@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +94,7 @@ class PostbackMatrixIT {
   record Received(String method, URI uri, String idempotencyKey) {
 
     Map<String, String> query() {
-      return parseQuery(uri.getRawQuery());
+      return AffiliateServer.query(uri.getRawQuery());
     }
   }
 
@@ -109,18 +105,12 @@ class PostbackMatrixIT {
   private static final Set<String> CLICKS_OF_THIS_TEST = ConcurrentHashMap.newKeySet();
 
   private static RunningStack stack;
-  private static HttpServer affiliate;
+  private static AffiliateServer affiliate;
 
   @BeforeAll
   static void startStackAndCreateCampaigns() throws Exception {
-    affiliate = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    affiliate.createContext("/", exchange -> {
-      RECEIVED.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI(),
-          exchange.getRequestHeaders().getFirst("Idempotency-Key")));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    affiliate.start();
+    affiliate = AffiliateServer.start(exchange -> RECEIVED.add(new Received(exchange.getRequestMethod(),
+        exchange.getRequestURI(), exchange.getRequestHeaders().getFirst("Idempotency-Key"))));
 
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     stack = RunningStack.start(ADMIN_TOKEN, Map.of(
@@ -128,7 +118,7 @@ class PostbackMatrixIT {
         "LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2",
         "RELAY_RATES", "EUR=0.5"), READY_TIMEOUT);
 
-    String postbackUrl = "http://127.0.0.1:" + affiliate.getAddress().getPort() + "/pb?campaign={campaign_id}"
+    String postbackUrl = "http://127.0.0.1:" + affiliate.port() + "/pb?campaign={campaign_id}"
         + "&aff={affiliate_id}&click={click_id}&event={event}&txid={txid}&status={status}&payout={payout}"
         + "&amount={amount}&currency={currency}&ext={external_id}";
     putCampaign(MX, MX_TOKEN, postbackUrl, """
@@ -154,7 +144,7 @@ class PostbackMatrixIT {
       stack.close();
     }
     if (affiliate != null) {
-      affiliate.stop(0);
+      affiliate.close();
     }
   }
 
@@ -887,16 +877,7 @@ class PostbackMatrixIT {
 
   private static HttpResponse<String> send(String method, String pathAndQuery, String contentType, String body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + pathAndQuery))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (pathAndQuery.startsWith("/admin/")) {
-      request.header("Authorization", "Bearer " + stack.adminToken());
-    }
-    if (body != null) {
-      request.header("Content-Type", contentType == null ? "application/json" : contentType);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return stack.send(method, pathAndQuery, contentType, body);
   }
 
   /**
@@ -1031,18 +1012,6 @@ class PostbackMatrixIT {
     pairs.forEach(p -> q.add(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8) + "="
         + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8)));
     return q.toString();
-  }
-
-  private static Map<String, String> parseQuery(String raw) {
-    Map<String, String> query = new LinkedHashMap<>();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return query;
   }
 
   // ---- the inbound signature, written from docs/postback-signing.md (not from the product's code)

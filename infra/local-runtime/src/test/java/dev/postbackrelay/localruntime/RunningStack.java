@@ -8,6 +8,9 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class RunningStack implements AutoCloseable {
 
   /** The summary's line for an event source: {@code SQS  ConversionQueue -> ConsumerFunction (batch ...}. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern EVENT_SOURCE = Pattern.compile("^\\s+SQS\\s+(\\w+) -> \\w+ \\(");
   /** The summary's line for the SQS endpoint: {@code SQS  http://127.0.0.1:<port>/<account>/<QueueLogicalId>}. */
   private static final Pattern SQS_ENDPOINT = Pattern.compile("^\\s+SQS\\s+(http://\\S+)/\\d+/<QueueLogicalId>$");
@@ -103,6 +108,23 @@ final class RunningStack implements AutoCloseable {
           + String.join("\n", output), e);
     }
     return stack;
+  }
+
+  /**
+   * {@code method pathAndQuery} against the stack, redirects not followed: the admin token on
+   * {@code /admin/} paths, and {@code body} (none when null) as {@code contentType}, JSON when null.
+   */
+  HttpResponse<String> send(String method, String pathAndQuery, String contentType, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (pathAndQuery.startsWith("/admin/")) {
+      request.header("Authorization", "Bearer " + adminToken);
+    }
+    if (body != null) {
+      request.header("Content-Type", contentType == null ? "application/json" : contentType);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The stack's own process (tests of its shutdown). */

@@ -17,8 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** What every builder shares: headers, signing, URL checks, money and settings. */
-final class BuilderSupport {
+/**
+ * What every builder shares: headers, signing, URL checks, money and settings. {@link #setting}
+ * and {@link #postJson} are public for a destination type written outside this package.
+ */
+public final class BuilderSupport {
 
   static final String USER_AGENT = "postback-relay/1";
   static final String JSON = "application/json";
@@ -62,6 +65,15 @@ final class BuilderSupport {
     return null;
   }
 
+  /**
+   * The value as the ad platforms' event object, {@code {"value":50.00,"currency":"EUR"}} (no
+   * currency when the money has none); null when there is neither amount nor payout.
+   */
+  static Json.Obj valueObject(Conversion c) {
+    Value value = value(c);
+    return value == null ? null : Json.object().put("value", value.amount()).putIfPresent("currency", value.currency());
+  }
+
   /** {@code value} with at least two decimals and no superfluous trailing zeros: 2.5 -> 2.50, 0.125 -> 0.125. */
   static BigDecimal money(BigDecimal value) {
     BigDecimal v = value.stripTrailingZeros();
@@ -69,7 +81,7 @@ final class BuilderSupport {
   }
 
   /** The setting, trimmed; null when absent or blank. */
-  static String setting(Destination d, String name) {
+  public static String setting(Destination d, String name) {
     String v = d.settings().get(name);
     return v == null || v.isBlank() ? null : v.strip();
   }
@@ -203,7 +215,7 @@ final class BuilderSupport {
    * The ad platforms' common request: POST {@code body} as JSON to {@code url} with the platform's
    * authentication {@code headers}; a URL that is not a valid http(s) URL skips the delivery.
    */
-  static DeliveryPlan postJson(Destination d, String url, Json.Obj body, Map<String, String> headers,
+  public static DeliveryPlan postJson(Destination d, String url, Json.Obj body, Map<String, String> headers,
       String idempotencyKey, Instant now) {
     URI uri;
     try {

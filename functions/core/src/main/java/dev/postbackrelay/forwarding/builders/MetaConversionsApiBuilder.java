@@ -5,15 +5,11 @@ import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.DeliveryError;
-import dev.postbackrelay.forwarding.DeliveryFailure;
-import dev.postbackrelay.forwarding.DestinationType;
 import dev.postbackrelay.net.UrlTemplate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code meta_capi} destination type: one event to the Meta Conversions API.
@@ -41,10 +37,14 @@ import java.util.Set;
  * built on the boundary would be older still when it arrives); {@code no_user_data: ...} when
  * the click gives no fbc, IP or user agent (Meta refuses such an event, so retrying is futile).
  */
-public final class MetaConversionsApiBuilder implements DestinationType {
+public final class MetaConversionsApiBuilder extends AccessTokenEventsType {
 
   public static final String DEFAULT_ENDPOINT = "https://graph.facebook.com/v25.0";
   public static final Duration MAX_AGE = Duration.ofDays(7);
+
+  public MetaConversionsApiBuilder() {
+    super("pixel_id");
+  }
 
   @Override
   public Destination.Type type() {
@@ -52,22 +52,8 @@ public final class MetaConversionsApiBuilder implements DestinationType {
   }
 
   @Override
-  public List<String> requiredSettings() {
-    return List.of("pixel_id", "access_token");
-  }
-
-  @Override
-  public Set<String> secretSettings() {
-    return Set.of("access_token");
-  }
-
-  @Override
-  public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
+  DeliveryPlan planEvent(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
-    DeliveryFailure problem = BuilderSupport.settingsProblem(destination, requiredSettings());
-    if (problem != null) {
-      return new DeliveryPlan.Skip(problem);
-    }
     if (!conversion.createdAt().isAfter(now.minus(MAX_AGE))) {
       return new DeliveryPlan.Skip(DeliveryError.EVENT_TOO_OLD.with("Meta refuses events older than 7 days"));
     }
@@ -90,11 +76,8 @@ public final class MetaConversionsApiBuilder implements DestinationType {
         .put("event_time", conversion.createdAt().getEpochSecond())
         .put("action_source", actionSource == null ? "website" : actionSource)
         .put("event_id", BuilderSupport.conversionEventId(conversion))
-        .put("user_data", userData);
-    BuilderSupport.Value value = BuilderSupport.value(conversion);
-    if (value != null) {
-      event.put("custom_data", Json.object().put("value", value.amount()).putIfPresent("currency", value.currency()));
-    }
+        .put("user_data", userData)
+        .putIfPresent("custom_data", BuilderSupport.valueObject(conversion));
     Json.Obj body = Json.object().put("data", Json.array(event))
         .putIfPresent("test_event_code", BuilderSupport.setting(destination, "test_event_code"));
 

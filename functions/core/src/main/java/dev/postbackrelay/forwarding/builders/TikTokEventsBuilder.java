@@ -4,13 +4,9 @@ import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryPlan;
-import dev.postbackrelay.forwarding.DeliveryFailure;
-import dev.postbackrelay.forwarding.DestinationType;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code tiktok} destination type: one web event to the TikTok Events API.
@@ -34,9 +30,13 @@ import java.util.Set;
  *
  * <p>Skips: {@code missing_setting: pixel_code} / {@code access_token}.
  */
-public final class TikTokEventsBuilder implements DestinationType {
+public final class TikTokEventsBuilder extends AccessTokenEventsType {
 
   public static final String DEFAULT_ENDPOINT = "https://business-api.tiktok.com/open_api/v1.3";
+
+  public TikTokEventsBuilder() {
+    super("pixel_code");
+  }
 
   @Override
   public Destination.Type type() {
@@ -44,22 +44,8 @@ public final class TikTokEventsBuilder implements DestinationType {
   }
 
   @Override
-  public List<String> requiredSettings() {
-    return List.of("pixel_code", "access_token");
-  }
-
-  @Override
-  public Set<String> secretSettings() {
-    return Set.of("access_token");
-  }
-
-  @Override
-  public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
+  DeliveryPlan planEvent(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
-    DeliveryFailure problem = BuilderSupport.settingsProblem(destination, requiredSettings());
-    if (problem != null) {
-      return new DeliveryPlan.Skip(problem);
-    }
     Json.Obj user = Json.object();
     if (click != null) {
       user.putIfPresent("ttclid", click.platformIds().get("ttclid"))
@@ -70,11 +56,8 @@ public final class TikTokEventsBuilder implements DestinationType {
         .put("event", eventName(destination, conversion.event()))
         .put("event_time", conversion.createdAt().getEpochSecond())
         .put("event_id", BuilderSupport.conversionEventId(conversion))
-        .put("user", user);
-    BuilderSupport.Value value = BuilderSupport.value(conversion);
-    if (value != null) {
-      event.put("properties", Json.object().put("value", value.amount()).putIfPresent("currency", value.currency()));
-    }
+        .put("user", user)
+        .putIfPresent("properties", BuilderSupport.valueObject(conversion));
     Json.Obj body = Json.object()
         .put("event_source", "web")
         .put("event_source_id", BuilderSupport.setting(destination, "pixel_code"))

@@ -6,9 +6,8 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.forwarding.DeliveryError;
 import dev.postbackrelay.forwarding.DeliveryPlan;
 import dev.postbackrelay.forwarding.DestinationType;
-import dev.postbackrelay.forwarding.OutboundRequest;
+import dev.postbackrelay.forwarding.builders.BuilderSupport;
 import dev.postbackrelay.forwarding.builders.Json;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,8 @@ import java.util.Set;
 /**
  * A fifth destination type, written the way a new one is added: this one file (and its line in
  * the registry). A generic JSON webhook: {@code POST <url>} with {@code Authorization: Bearer
- * <api_key>} and {@code {"click_id", "event", "status", "payout"}}.
+ * <api_key>} and {@code {"click_id", "event", "status", "payout"}}, with the headers every destination
+ * gets ({@link BuilderSupport#postJson}).
  */
 final class JsonWebhookType implements DestinationType {
 
@@ -26,6 +26,11 @@ final class JsonWebhookType implements DestinationType {
   @Override
   public Destination.Type type() {
     return TYPE;
+  }
+
+  @Override
+  public boolean urlRequired() {
+    return true;
   }
 
   @Override
@@ -39,15 +44,10 @@ final class JsonWebhookType implements DestinationType {
   }
 
   @Override
-  public boolean urlRequired() {
-    return true;
-  }
-
-  @Override
   public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {
-    String key = destination.settings().get("api_key");
-    if (key == null || key.isBlank()) {
+    String key = BuilderSupport.setting(destination, "api_key");
+    if (key == null) {
       return new DeliveryPlan.Skip(DeliveryError.MISSING_SETTING.with("api_key"));
     }
     Json.Obj body = Json.object()
@@ -55,9 +55,7 @@ final class JsonWebhookType implements DestinationType {
         .put("event", conversion.event())
         .put("status", conversion.status().code())
         .putIfPresent("payout", conversion.payout());
-    return new DeliveryPlan.Send(new OutboundRequest("POST", URI.create(destination.url().strip()),
-        Map.of("Authorization", "Bearer " + key.strip(), "Content-Type", "application/json",
-            "Idempotency-Key", idempotencyKey, "User-Agent", "postback-relay/1"),
-        body.toUtf8()));
+    return BuilderSupport.postJson(destination, destination.url().strip(), body, Map.of("Authorization", "Bearer " + key),
+        idempotencyKey, now);
   }
 }

@@ -1,9 +1,7 @@
 package dev.postbackrelay.lambda.localstack;
 
 import dev.postbackrelay.lambda.AdjustableClock;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import java.util.List;
-import java.util.Map;
+import dev.postbackrelay.lambda.Profiles;
 import java.util.Set;
 
 /** The handler profiles of the integration tests, backed by LocalStack. */
@@ -11,21 +9,9 @@ public final class LocalStackProfiles {
 
   private LocalStackProfiles() {}
 
-  abstract static class OnLocalStack implements QuarkusTestProfile {
-    private final String handler;
-
+  abstract static class OnLocalStack extends Profiles.HandlerProfile {
     OnLocalStack(String handler) {
-      this.handler = handler;
-    }
-
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.lambda.handler", handler);
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(LocalStackResource.class));
+      super(handler, new TestResourceEntry(LocalStackResource.class));
     }
   }
 
