@@ -8,15 +8,11 @@ import dev.postbackrelay.campaign.CampaignRules;
 import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.campaign.CampaignSummary;
 import dev.postbackrelay.common.Page;
-import dev.postbackrelay.common.Reason;
-import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.admin.CampaignJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -172,25 +168,18 @@ public final class DynamoCampaignStore implements CampaignStore {
     }
 
     String encode() {
-      return Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((updatedAt + "|" + String.join(",", ids)).getBytes(StandardCharsets.UTF_8));
+      return PageCursors.encode(updatedAt + "|" + String.join(",", ids));
     }
 
     static Cursor parse(String cursor) {
-      if (cursor == null) {
-        return null;
-      }
-      try {
-        String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      return PageCursors.decode(cursor, raw -> {
         int bar = raw.indexOf('|');
         Set<String> ids = new TreeSet<>(List.of(raw.substring(bar + 1).split(",")));
         if (!ids.stream().allMatch(CampaignRules::isValidId)) {
           throw new IllegalArgumentException("not campaign ids");
         }
         return new Cursor(Long.parseLong(raw.substring(0, bar)), ids);
-      } catch (RuntimeException e) {
-        throw new RejectedException(Reason.INVALID_PARAMETER, "next is not a cursor this list gave.", "next", null);
-      }
+      });
     }
   }
 }

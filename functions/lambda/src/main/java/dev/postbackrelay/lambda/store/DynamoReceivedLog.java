@@ -6,8 +6,6 @@ import static dev.postbackrelay.lambda.store.Attr.str;
 import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
 import dev.postbackrelay.common.Page;
-import dev.postbackrelay.common.Reason;
-import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.logs.CapScope;
 import dev.postbackrelay.logs.LogIds;
 import dev.postbackrelay.logs.ReceivedEntry;
@@ -16,14 +14,12 @@ import dev.postbackrelay.logs.ReceivedQuery;
 import dev.postbackrelay.logs.RefusalStore;
 import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.postback.PostbackIds;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -242,26 +238,18 @@ public final class DynamoReceivedLog implements ReceivedLog, RefusalStore {
   private record Cursor(LocalDate day, String sk) {
 
     String encode() {
-      String raw = day + "|" + (sk == null ? "" : sk);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return PageCursors.encode(day + "|" + (sk == null ? "" : sk));
     }
 
     static Cursor parse(String cursor) {
-      if (cursor == null) {
-        return null;
-      }
-      try {
-        String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      return PageCursors.decode(cursor, raw -> {
         int bar = raw.indexOf('|');
         String sk = raw.substring(bar + 1);
         if (!sk.isEmpty() && !sk.matches("[0-9a-z]{26}")) {
           throw new IllegalArgumentException("bad sort key");
         }
         return new Cursor(LocalDate.parse(raw.substring(0, bar)), sk.isEmpty() ? null : sk);
-      } catch (RuntimeException e) {
-        throw new RejectedException(Reason.INVALID_PARAMETER,
-            "next is not a cursor this list gave.", "next", null);
-      }
+      });
     }
   }
 }
