@@ -1,6 +1,7 @@
 package dev.postbackrelay.attribution;
 
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Page;
 import dev.postbackrelay.postback.GoneClickCampaigns;
 import java.time.Instant;
 import java.util.List;
@@ -52,4 +53,7 @@ public interface ConversionStore extends GoneClickCampaigns {
 
   /** Every conversion of a click. */
   List<Conversion> findByClick(String clickId);
+
+  /** A campaign's conversions, newest first by when they were counted; following {@code next} lists each once. */
+  Page<Conversion> list(ConversionQuery query);
 }

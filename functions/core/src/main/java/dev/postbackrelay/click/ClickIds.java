@@ -80,6 +80,27 @@ public final class ClickIds {
     return encode(id);
   }
 
+  /** The smallest id a click made at {@code at} can have: ids of that millisecond or later sort at or after it. */
+  public static String lowest(Instant at) {
+    return bound(at, (byte) 0);
+  }
+
+  /** The largest id a click made at {@code at} can have: ids of that millisecond or earlier sort at or before it. */
+  public static String highest(Instant at) {
+    return bound(at, (byte) 0xff);
+  }
+
+  private static String bound(Instant at, byte fill) {
+    byte[] id = new byte[BODY_BYTES + TAG_BYTES];
+    Arrays.fill(id, fill);
+    long millis = at.toEpochMilli();
+    for (int i = 5; i >= 0; i--) {
+      id[i] = (byte) millis;
+      millis >>>= 8;
+    }
+    return encode(id);
+  }
+
   /** Whether {@code candidate} is an id issued with one of the configured keys. */
   public boolean verify(String candidate) {
     Optional<byte[]> decoded = decode(candidate);

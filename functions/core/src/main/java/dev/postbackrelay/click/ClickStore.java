@@ -1,5 +1,6 @@
 package dev.postbackrelay.click;
 
+import dev.postbackrelay.common.Page;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -18,4 +19,7 @@ public interface ClickStore {
 
   /** The clicks among {@code clickIds} that exist, keyed by id; one round trip where possible. */
   Map<String, Click> findAll(Collection<String> clickIds);
+
+  /** A campaign's clicks, newest first; following {@code next} lists each once. */
+  Page<Click> list(ClickQuery query);
 }

@@ -5,7 +5,7 @@ import dev.postbackrelay.attribution.PostbackRecord;
 import dev.postbackrelay.common.Page;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
-import java.time.Duration;
+import dev.postbackrelay.common.TimeRange;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
@@ -26,11 +26,6 @@ public record ReceivedQuery(String campaignId, String sourceIp, String clickId, 
   /** Attribution's outcomes, then the edge's refusal and the count of refusals past the cap. */
   public static final Set<String> DECISIONS = Set.of("attributed", "status_updated", "duplicate", "rejected",
       "refused", "suppressed");
-  /** The longest time range one question covers: the longest any entry is kept. */
-  public static final Duration MAX_RANGE = Duration.ofDays(92);
-  /** Without {@code from}, a question covers this much before {@code to}. */
-  public static final Duration DEFAULT_RANGE = Duration.ofDays(7);
-
   public ReceivedQuery {
     if (campaignId == null && sourceIp == null && clickId == null) {
       throw new RejectedException(Reason.INVALID_PARAMETER,
@@ -43,22 +38,21 @@ public record ReceivedQuery(String campaignId, String sourceIp, String clickId, 
       throw new RejectedException(Reason.INVALID_PARAMETER,
           "decision must be one of " + String.join(", ", DECISIONS.stream().sorted().toList()) + ".", "decision", null);
     }
-    if (from != null && to != null && from.isAfter(to)) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "from must not be after to.", "from", null);
-    }
-    if (from != null && to != null && Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "from and to may be at most 92 days apart.", "from", null);
-    }
+    new TimeRange(from, to); // refuses a range that runs backwards or is too long
+  }
+
+  private TimeRange range() {
+    return new TimeRange(from, to);
   }
 
   /** {@code to}, or now. */
   public Instant end(Instant now) {
-    return to != null ? to : now;
+    return range().end(now);
   }
 
-  /** {@code from}, or {@link #DEFAULT_RANGE} before the end. */
+  /** {@code from}, or {@link TimeRange#DEFAULT_RANGE} before the end. */
   public Instant start(Instant now) {
-    return from != null ? from : end(now).minus(DEFAULT_RANGE);
+    return range().start(now);
   }
 
   /** Whether {@code entry}, found under this question's key, answers it: the one place the filters are defined. */

@@ -17,6 +17,7 @@ import dev.postbackrelay.campaign.Affiliate;
 import dev.postbackrelay.campaign.Destination.Trigger;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Page;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.postback.Postback;
@@ -890,6 +891,11 @@ class AttributionServiceTest {
         @Override
         public List<Conversion> findByClick(String clickId) {
           return List.of(); // reads still work: only this click's write path is broken
+        }
+
+        @Override
+        public Page<Conversion> list(ConversionQuery query) {
+          return core.conversions.list(query);
         }
       };
       AttributionService attribution = new AttributionService(core.clicks, core.campaigns, broken, core.customers,

@@ -2,14 +2,20 @@ package dev.postbackrelay.testing;
 
 import static dev.postbackrelay.testing.ContractData.EXPIRES;
 import static dev.postbackrelay.testing.ContractData.T0;
+import static dev.postbackrelay.testing.ContractData.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickQuery;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.Page;
+import dev.postbackrelay.common.TimeRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,6 +67,48 @@ public abstract class ClickStoreContract {
   protected static Click minimalClick(String clickId) {
     return Click.builder().clickId(clickId).campaignId("camp-1").affiliateId("aff-1").createdAt(T0).expiresAt(EXPIRES)
         .build();
+  }
+
+  @Test
+  void list_ofACampaign_isNewestFirst_acrossDaysAndPages_byAffiliateAndTime() {
+    String campaign = unique("camp");
+    Instant midnight = T0.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    List<String> all = new ArrayList<>();
+    List<String> ofA2 = new ArrayList<>();
+    for (int i = -4; i < 5; i++) {
+      Instant at = midnight.plusSeconds(i * 60L);
+      String affiliate = i % 2 == 0 ? "a1" : "a2";
+      Click click = Click.builder().clickId(IDS.issue(at)).campaignId(campaign).affiliateId(affiliate).createdAt(at)
+          .subs(Map.of("sub1", "s" + i)).expiresAt(at.plus(Duration.ofDays(40))).build();
+      store.put(click);
+      all.add(0, click.clickId());
+      if (affiliate.equals("a2")) {
+        ofA2.add(0, click.clickId());
+      }
+    }
+    store.put(minimalClick(newClickId())); // another campaign's
+    TimeRange hours = new TimeRange(midnight.minusSeconds(3600), midnight.plusSeconds(3600));
+
+    assertEquals(all, walk(new ClickQuery(campaign, null, hours, 4, null)));
+    assertEquals(ofA2, walk(new ClickQuery(campaign, "a2", hours, 2, null)));
+    assertEquals(all.subList(3, 6), walk(new ClickQuery(campaign, null,
+        new TimeRange(midnight.minusSeconds(60), midnight.plusSeconds(60)), 500, null)), "from and to are inclusive");
+    Click first = store.list(new ClickQuery(campaign, null, hours, 1, null)).items().get(0);
+    assertEquals(Map.of("sub1", "s4"), first.subs(), "the list keeps what an operator reads");
+  }
+
+  private List<String> walk(ClickQuery query) {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Page<Click> page = store.list(new ClickQuery(query.campaignId(), query.affiliateId(), query.range(), query.limit(),
+          cursor));
+      assertTrue(page.items().size() <= query.limit());
+      page.items().forEach(c -> ids.add(c.clickId()));
+      cursor = page.next();
+    } while (cursor != null && ++pages < 100);
+    return ids;
   }
 
   @Test

@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionQuery;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Page;
+import dev.postbackrelay.common.TimeRange;
+import dev.postbackrelay.postback.PostbackIds;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +102,47 @@ public abstract class ConversionStoreContract {
     Conversion found = store.find(clickId, "sale#T").orElseThrow();
     assertSameNumber(new BigDecimal("10.5"), found.amount(), "amount");
     assertSameNumber(BigDecimal.ONE, found.payout(), "payout");
+  }
+
+  @Test
+  void list_ofACampaign_isNewestFirstByWhenCounted_byAffiliateStatusEventAndTime() {
+    String campaign = unique("camp");
+    PostbackIds ids = new PostbackIds();
+    List<String> all = new ArrayList<>();
+    List<String> approvedSales = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Instant at = T0.plusSeconds(i * 30L);
+      String event = i % 2 == 0 ? "sale" : "lead";
+      ConversionStatus status = i % 3 == 0 ? ConversionStatus.PENDING : ConversionStatus.APPROVED;
+      Conversion c = conversion(unique("click"), event, "T" + i, status, ids.next(at)).toBuilder().campaignId(campaign)
+          .affiliateId(i < 4 ? "a1" : "a2").createdAt(at).build();
+      store.createIfAbsent(event + "#T" + i, c);
+      all.add(0, c.postbackId());
+      if (event.equals("sale") && status == ConversionStatus.APPROVED) {
+        approvedSales.add(0, c.postbackId());
+      }
+    }
+    TimeRange range = new TimeRange(T0.minusSeconds(60), T0.plusSeconds(3600));
+    assertEquals(all, walk(new ConversionQuery(campaign, null, null, null, range, 3, null)));
+    assertEquals(approvedSales, walk(new ConversionQuery(campaign, null, ConversionStatus.APPROVED, "sale", range, 2, null)));
+    assertEquals(all.subList(0, 3), walk(new ConversionQuery(campaign, "a2", null, null, range, 500, null)));
+    Conversion newest = store.list(new ConversionQuery(campaign, null, null, null, range, 1, null)).items().get(0);
+    assertEquals(1, newest.history().size(), "the list keeps the status history");
+    assertSameNumber(new BigDecimal("12.0500"), newest.payout(), "payout");
+  }
+
+  private List<String> walk(ConversionQuery query) {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Page<Conversion> page = store.list(new ConversionQuery(query.campaignId(), query.affiliateId(), query.status(),
+          query.event(), query.range(), query.limit(), cursor));
+      assertTrue(page.items().size() <= query.limit());
+      page.items().forEach(c -> ids.add(c.postbackId()));
+      cursor = page.next();
+    } while (cursor != null && ++pages < 100);
+    return ids;
   }
 
   @Test

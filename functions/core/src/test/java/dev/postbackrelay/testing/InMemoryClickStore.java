@@ -1,7 +1,10 @@
 package dev.postbackrelay.testing;
 
 import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickQuery;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.Page;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,13 @@ public final class InMemoryClickStore implements ClickStore {
   }
 
   /** How many times {@link #find} was called. */
+  @Override
+  public Page<Click> list(ClickQuery query) {
+    Instant now = Instant.now();
+    return InMemoryPages.newestFirst(clicks.values().stream().filter(c -> query.matches(c, now)), Click::clickId,
+        query.limit(), query.cursor());
+  }
+
   public int findCalls() {
     return finds.get();
   }

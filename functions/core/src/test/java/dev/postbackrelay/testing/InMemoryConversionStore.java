@@ -1,9 +1,12 @@
 package dev.postbackrelay.testing;
 
 import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionQuery;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
+import dev.postbackrelay.common.Page;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -95,6 +98,13 @@ public final class InMemoryConversionStore implements ConversionStore {
   }
 
   /** Every stored conversion (a snapshot). */
+  @Override
+  public Page<Conversion> list(ConversionQuery query) {
+    Instant now = Instant.now();
+    return InMemoryPages.newestFirst(conversions.values().stream().filter(c -> query.matches(c, now)),
+        Conversion::postbackId, query.limit(), query.cursor());
+  }
+
   public List<Conversion> all() {
     return List.copyOf(conversions.values());
   }

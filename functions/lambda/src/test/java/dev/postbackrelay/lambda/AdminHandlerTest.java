@@ -237,6 +237,53 @@ public class AdminHandlerTest {
     assertEquals(400, Events.invoke(listCampaigns("status=deleted")).path("statusCode").asInt());
   }
 
+  @Test
+  void listClicksAndConversions_ofOneCampaign_newestFirst_withoutPersonalData() {
+    String campaign = "c-lists-" + System.nanoTime();
+    Instant now = Instant.now();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Instant at = now.minusSeconds(10 - i);
+      String id = clickIds.issue(at);
+      clicks.put(Click.builder().clickId(id).campaignId(campaign).affiliateId(i == 0 ? "a2" : "a1").createdAt(at)
+          .subs(Map.of("sub1", "s" + i)).ip("203.0.113.9").userAgent("UA").expiresAt(at.plusSeconds(86400)).build());
+      ids.add(0, id);
+    }
+    conversions.createIfAbsent("sale#T1", Conversion.builder().clickId(ids.get(0)).event("sale").txid("T1")
+        .campaignId(campaign).affiliateId("a1").status(ConversionStatus.APPROVED).amount(new BigDecimal("10"))
+        .currency("EUR").payout(new BigDecimal("2")).payoutCurrency("EUR").createdAt(now).postbackId(ids.get(0))
+        .extra(Map.of()).history(List.of(new StatusChange(null, ConversionStatus.APPROVED, now, "p1")))
+        .deliveries(List.of(new DeliveryAttempt("affiliate:a1", ConversionStatus.APPROVED, now, 503, 12, "http_503")))
+        .build());
+
+    JsonNode page = Events.body(Events.invoke(adminGet("/admin/clicks", "campaign_id=" + campaign + "&limit=2")));
+    assertEquals(ids.subList(0, 2), List.of(page.path("items").get(0).path("click_id").asText(),
+        page.path("items").get(1).path("click_id").asText()));
+    assertFalse(page.toString().contains("203.0.113.9"), "no visitor address in the list");
+    JsonNode rest = Events.body(Events.invoke(adminGet("/admin/clicks",
+        "campaign_id=" + campaign + "&limit=2&next=" + page.path("next").asText())));
+    assertEquals(ids.get(2), rest.path("items").get(0).path("click_id").asText());
+    assertEquals(1, Events.body(Events.invoke(adminGet("/admin/clicks", "campaign_id=" + campaign + "&affiliate_id=a2")))
+        .path("items").size());
+
+    JsonNode convs = Events.body(Events.invoke(adminGet("/admin/conversions", "campaign_id=" + campaign + "&status=approved")));
+    assertEquals(1, convs.path("items").size(), convs.toString());
+    JsonNode c = convs.path("items").get(0);
+    assertEquals(1, c.path("history_length").asInt());
+    assertEquals("http_503", c.path("delivery_summary").path("affiliate:a1").path("last_error").asText());
+    assertFalse(c.path("delivery_summary").path("affiliate:a1").path("delivered").asBoolean());
+    assertEquals(0, Events.body(Events.invoke(adminGet("/admin/conversions", "campaign_id=" + campaign + "&status=pending")))
+        .path("items").size());
+    assertEquals(400, Events.invoke(adminGet("/admin/conversions", "status=approved")).path("statusCode").asInt(),
+        "campaign_id is required");
+  }
+
+  private static ObjectNode adminGet(String path, String query) {
+    ObjectNode event = Events.http("GET", "GET " + path, path, query);
+    ((ObjectNode) event.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    return event;
+  }
+
   private static ObjectNode listCampaigns(String query) {
     ObjectNode event = Events.http("GET", "GET /admin/campaigns", "/admin/campaigns", query);
     ((ObjectNode) event.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);

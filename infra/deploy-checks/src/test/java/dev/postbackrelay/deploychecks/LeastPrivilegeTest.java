@@ -78,7 +78,8 @@ class LeastPrivilegeTest {
       "AdminFunction", Map.of(
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:UpdateItem", Set.of("CampaignsTable"),
-          "dynamodb:Query", Set.of("TrackingTable", "${CampaignsTable.Arn}/index/by-status"),
+          "dynamodb:Query", Set.of("TrackingTable", "${CampaignsTable.Arn}/index/by-status",
+              "${TrackingTable.Arn}/index/by-campaign"),
           "sqs:ReceiveMessage", Set.of("DeliveryDeadLetterQueue"),
           "sqs:DeleteMessage", Set.of("DeliveryDeadLetterQueue"),
           "sqs:SendMessage", Set.of("DeliveryQueue")));

@@ -172,7 +172,7 @@ public class AdminApi {
     return n;
   }
 
-  private static ObjectNode view(Conversion conv) {
+  static ObjectNode view(Conversion conv) {
     ObjectNode n = HttpResponses.object();
     n.put("event", conv.event()).put("txid", conv.txid()).put("status", conv.status().code())
         .put("affiliate_id", conv.affiliateId())

@@ -2,8 +2,19 @@ package dev.postbackrelay.lambda.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionQuery;
+import dev.postbackrelay.attribution.ConversionStore;
+import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.PostbackRecord;
+import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickQuery;
+import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.common.Page;
+import dev.postbackrelay.common.Reason;
+import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.common.TimeRange;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.logs.Masking;
 import dev.postbackrelay.logs.ReceivedEntry;
@@ -12,10 +23,13 @@ import dev.postbackrelay.logs.ReceivedQuery;
 import dev.postbackrelay.logs.RefusedPostback;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** The operator's logs: {@code GET /admin/postbacks}, every postback that reached the relay with its fate. */
 @ApplicationScoped
@@ -34,6 +48,60 @@ public class LogsApi {
     ObjectNode n = HttpResponses.object();
     ArrayNode items = n.putArray("items");
     page.items().forEach(e -> items.add(view(e)));
+    n.put("next", page.next());
+    return n;
+  }
+
+  private static final Set<String> CLICK_FILTERS = Set.of("campaign_id", "affiliate_id");
+  private static final Set<String> CONVERSION_FILTERS = Set.of("campaign_id", "affiliate_id", "status", "event");
+
+  @Inject
+  ClickStore clicks;
+  @Inject
+  ConversionStore conversions;
+
+  /** {@code GET /admin/clicks}: one campaign's clicks, newest first (no address, user agent or referer). */
+  public ObjectNode listClicks(List<Map.Entry<String, String>> query) {
+    ListParams p = new ListParams(query, CLICK_FILTERS);
+    Page<Click> page = clicks.list(new ClickQuery(p.get("campaign_id"), p.get("affiliate_id"),
+        new TimeRange(p.from(), p.to()), p.limit(), p.next()));
+    ObjectNode n = HttpResponses.object();
+    ArrayNode items = n.putArray("items");
+    for (Click c : page.items()) {
+      ObjectNode i = items.addObject().put("click_id", c.clickId()).put("campaign_id", c.campaignId())
+          .put("affiliate_id", c.affiliateId()).put("created_at", c.createdAt().toString()).put("country", c.country());
+      c.subs().forEach(i.putObject("subs")::put);
+      c.platformIds().keySet().forEach(i.putArray("platform_ids")::add);
+    }
+    n.put("next", page.next());
+    return n;
+  }
+
+  /** {@code GET /admin/conversions}: one campaign's conversions, newest first by when they were counted. */
+  public ObjectNode listConversions(List<Map.Entry<String, String>> query) {
+    ListParams p = new ListParams(query, CONVERSION_FILTERS);
+    String status = p.get("status");
+    ConversionStatus wanted = null;
+    if (status != null) {
+      wanted = Arrays.stream(ConversionStatus.values()).filter(s -> s.code().equals(status)).findFirst()
+          .orElseThrow(() -> new RejectedException(Reason.INVALID_PARAMETER,
+              "status must be pending, approved, rejected or chargeback.", "status", null));
+    }
+    Page<Conversion> page = conversions.list(new ConversionQuery(p.get("campaign_id"), p.get("affiliate_id"), wanted,
+        p.get("event"), new TimeRange(p.from(), p.to()), p.limit(), p.next()));
+    ObjectNode n = HttpResponses.object();
+    ArrayNode items = n.putArray("items");
+    for (Conversion c : page.items()) {
+      ObjectNode i = HttpResponses.object().put("click_id", c.clickId()).put("campaign_id", c.campaignId());
+      i.setAll(AdminApi.view(c));
+      i.put("history_length", c.history().size());
+      ObjectNode summary = i.putObject("delivery_summary");
+      c.deliveries().stream().collect(Collectors.groupingBy(DeliveryAttempt::target, TreeMap::new, Collectors.toList()))
+          .forEach((target, attempts) -> summary.putObject(target).put("attempts", attempts.size())
+              .put("delivered", attempts.stream().anyMatch(a -> a.error() == null))
+              .put("last_error", attempts.get(attempts.size() - 1).error()));
+      items.add(i);
+    }
     n.put("next", page.next());
     return n;
   }

@@ -39,6 +39,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
             admin.postbackUrls(path.get("campaign_id"), HttpRequests.baseUrl(event));
         case "GET /admin/postbacks" -> logs.listPostbacks(HttpRequests.query(event));
         case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
+        case "GET /admin/clicks" -> logs.listClicks(HttpRequests.query(event));
+        case "GET /admin/conversions" -> logs.listConversions(HttpRequests.query(event));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
         case "POST /admin/deliveries/replay" -> admin.replayDeadDeliveries(HttpRequests.query(event));
         default -> throw new RejectedException(Reason.NOT_FOUND);

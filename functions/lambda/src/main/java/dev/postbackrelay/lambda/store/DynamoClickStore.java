@@ -9,7 +9,10 @@ import static dev.postbackrelay.lambda.store.Attr.stringMap;
 import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
 import dev.postbackrelay.click.Click;
+import dev.postbackrelay.click.ClickIds;
+import dev.postbackrelay.click.ClickQuery;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.common.Page;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,7 +57,20 @@ public final class DynamoClickStore implements ClickStore {
     putIfPresent(item, REFERER, click.referer());
     putIfPresent(item, COUNTRY, click.country());
     item.put(EXPIRES_AT, n(click.expiresAt().getEpochSecond()));
+    item.put(CampaignIndex.GPK, s(CampaignIndex.clickPartition(click.campaignId(), click.createdAt(), click.clickId())));
+    item.put(CampaignIndex.GSK, s(click.clickId()));
     dynamo.putItem(b -> b.tableName(table).item(item));
+  }
+
+  /** From the {@code by-campaign} index, which projects what an operator reads (not the address, agent, referer). */
+  @Override
+  public Page<Click> list(ClickQuery query) {
+    Instant now = Instant.now();
+    Instant start = query.range().start(now);
+    Instant end = query.range().end(now);
+    return CampaignIndex.list(dynamo, table, day -> CampaignIndex.clickPartitions(query.campaignId(), day), start, end,
+        ClickIds.lowest(start), ClickIds.highest(end), DynamoClickStore::fromItem, c -> query.matches(c, now),
+        query.limit(), query.cursor());
   }
 
   @Override

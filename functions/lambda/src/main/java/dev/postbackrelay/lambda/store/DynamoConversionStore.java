@@ -9,12 +9,16 @@ import static dev.postbackrelay.lambda.store.Attr.str;
 import static dev.postbackrelay.lambda.store.TrackingItems.*;
 
 import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionQuery;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.StatusChange;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Page;
+import dev.postbackrelay.postback.PostbackIds;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +69,9 @@ public final class DynamoConversionStore implements ConversionStore {
     item.put(HISTORY, AttributeValue.fromL(c.history().stream().map(DynamoConversionStore::change).toList()));
     item.put(DELIVERIES, AttributeValue.fromL(c.deliveries().stream().map(DynamoConversionStore::attempt).toList()));
     item.put(EXPIRES_AT, n(c.createdAt().plus(RETENTION).getEpochSecond()));
+    item.put(CampaignIndex.GPK, s(CampaignIndex.conversionPartition(c.campaignId(), c.createdAt())));
+    // sorted by when it was counted (a postback may wait in the queue), unique by the counting postback
+    item.put(CampaignIndex.GSK, s(PostbackIds.lowest(c.createdAt()).substring(0, 10) + c.postbackId()));
     try {
       dynamo.putItem(b -> b.tableName(table).item(item)
           .conditionExpression("attribute_not_exists(" + PK + ")")
@@ -73,6 +80,18 @@ public final class DynamoConversionStore implements ConversionStore {
     } catch (ConditionalCheckFailedException exists) {
       return Optional.of(fromItem(exists.item()));
     }
+  }
+
+  /** From the {@code by-campaign} index, by when each conversion was counted. */
+  @Override
+  public Page<Conversion> list(ConversionQuery query) {
+    Instant now = Instant.now();
+    Instant start = query.range().start(now);
+    Instant end = query.range().end(now);
+    return CampaignIndex.list(dynamo, table,
+        day -> List.of(CampaignIndex.conversionPartition(query.campaignId(), day.atStartOfDay(ZoneOffset.UTC).toInstant())),
+        start, end, PostbackIds.lowest(start), PostbackIds.highest(end), DynamoConversionStore::fromItem,
+        c -> query.matches(c, now), query.limit(), query.cursor());
   }
 
   @Override
