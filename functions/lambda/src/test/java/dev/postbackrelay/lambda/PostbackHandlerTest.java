@@ -273,6 +273,25 @@ public class PostbackHandlerTest {
         .filter(e -> e.id().equals(r.id())).count());
   }
 
+  @Test
+  void aPostbackWhoseBodyCannotBeRead_isLogged_withItsQueryParameters() {
+    String ip = "192.0.2." + (1 + (int) (Math.random() * 250));
+    ObjectNode event = Events.http("POST", "POST /postback", "/postback", "click_id=" + clickId + "&token=secret-value");
+    ((ObjectNode) event.get("requestContext").get("http")).put("sourceIp", ip);
+    ((ObjectNode) event.get("headers")).put("content-type", "text/xml");
+    event.put("body", "<postback/>");
+    Instant before = Instant.now();
+
+    assertEquals(415, Events.invoke(event).path("statusCode").asInt());
+
+    var page = received.list(new ReceivedQuery(null, ip, null, before.minusSeconds(1), Instant.now().plusSeconds(1),
+        null, null, null, 50, null));
+    RefusedPostback r = ((ReceivedEntry.Refused) page.items().get(0)).refusal();
+    assertEquals("unsupported_media_type", r.reason());
+    assertEquals(List.of(Map.entry("click_id", clickId), Map.entry("token", Masking.MASK)), r.params());
+    assertEquals("POST", r.method());
+  }
+
   private JsonNode assertRejectedJson(String body, int status, String reason) {
     JsonNode response = Events.invoke(jsonPostback(body));
     assertEquals(status, response.path("statusCode").asInt(), body + " -> " + response);

@@ -68,12 +68,21 @@ public class PostbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, AP
     }
   }
 
+  /** The query string's parameters, when it was the body that could not be read (413, 415, bad JSON); else null. */
+  private static Params queryAlone(APIGatewayV2HTTPEvent event) {
+    try {
+      return Params.of(HttpRequests.query(event));
+    } catch (RejectedException unreadable) {
+      return null;
+    }
+  }
+
   /** Keeps the refusal for the received-postbacks log (under its cap); never changes the reply. */
   private void logRefusal(APIGatewayV2HTTPEvent event, Params params, RejectedException refusal) {
     try {
       Instant now = clock.instant();
       refusals.record(RefusedPostback.of(refusalIds.next(now), now, HttpRequests.method(event),
-          HttpRequests.sourceIp(event), params, refusal));
+          HttpRequests.sourceIp(event), params != null ? params : queryAlone(event), refusal));
     } catch (RuntimeException e) {
       LOG.warnf("refused postback not logged: %s", e.getClass().getSimpleName());
     }
