@@ -48,6 +48,7 @@ public final class DeliveryService {
   private final RetrySchedule schedule;
   private final SecretResolver secrets;
   private final AccessTokens tokens;
+  private final DeliveryLog log;
   private final Clock clock;
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
@@ -60,6 +61,14 @@ public final class DeliveryService {
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, Clock clock) {
+    this(conversions, clicks, campaigns, types, sender, guard, schedule, secrets, tokens, null, clock);
+  }
+
+  /** @param log the sent-postbacks log, one entry per attempt; null keeps none (tests that do not read it) */
+  public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
+      Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
+      RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, DeliveryLog log, Clock clock) {
+    this.log = log;
     this.secrets = secrets;
     this.tokens = tokens;
     this.conversions = conversions;
@@ -114,23 +123,34 @@ public final class DeliveryService {
     }
     Attempt attempt = attempt(d, type, destination, announced(conversion, d), click(conversion), now);
     conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt.logged());
+    DeliveryOutcome outcome;
     if (attempt.failure() == null) {
-      return new DeliveryOutcome.Delivered();
+      outcome = new DeliveryOutcome.Delivered();
+    } else {
+      outcome = switch (attempt.failure().disposition()) {
+        case SKIP -> new DeliveryOutcome.Skipped(attempt.failure());
+        case DEAD -> new DeliveryOutcome.Dead(attempt.failure());
+        case RETRY -> schedule.delayAfter(attempts.size() + 1)
+            .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
+            .orElseGet(() -> new DeliveryOutcome.Dead(DeliveryError.RETRIES_EXHAUSTED.with(attempt.logged().error())));
+      };
     }
-    return switch (attempt.failure().disposition()) {
-      case SKIP -> new DeliveryOutcome.Skipped(attempt.failure());
-      case DEAD -> new DeliveryOutcome.Dead(attempt.failure());
-      case RETRY -> schedule.delayAfter(attempts.size() + 1)
-          .<DeliveryOutcome>map(DeliveryOutcome.RetryAfter::new)
-          .orElseGet(() -> new DeliveryOutcome.Dead(DeliveryError.RETRIES_EXHAUSTED.with(attempt.logged().error())));
-    };
+    if (log != null) {
+      log.record(DeliveryLogs.entry(d, conversion, type, attempt.sent(), attempt.logged(), attempt.failure(), outcome,
+          attempts.size() + 1, now));
+    }
+    return outcome;
   }
 
-  /** One attempt: as logged on the conversion, and its failure (null when delivered). */
-  private record Attempt(DeliveryAttempt logged, DeliveryFailure failure) {
+  /**
+   * One attempt: as logged on the conversion, its failure (null when delivered), and what was sent
+   * and answered (null when nothing was sent).
+   */
+  private record Attempt(DeliveryAttempt logged, DeliveryFailure failure, DeliveryLogs.Sent sent) {
 
     static Attempt unsent(Delivery d, Destination destination, Instant now, DeliveryFailure failure) {
-      return new Attempt(new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, failure.recorded()), failure);
+      return new Attempt(new DeliveryAttempt(destination.id(), d.status(), now, 0, 0, failure.recorded()), failure,
+          null);
     }
   }
 
@@ -164,7 +184,8 @@ public final class DeliveryService {
     PostbackSender.Response response = sender.send(request, address);
     DeliveryFailure failure = type.readResponse(response).orElse(null);
     return new Attempt(new DeliveryAttempt(destination.id(), d.status(), now, response.httpStatus(),
-        response.latencyMillis(), failure == null ? null : failure.recorded()), failure);
+        response.latencyMillis(), failure == null ? null : failure.recorded()), failure,
+        new DeliveryLogs.Sent(request, response, DeliveryLogs.secretValues(type, resolved)));
   }
 
   /** The destination with its secret references resolved (signing secret and settings). */

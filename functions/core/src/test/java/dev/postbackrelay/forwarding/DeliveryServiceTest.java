@@ -113,6 +113,46 @@ class DeliveryServiceTest {
   }
 
   @Test
+  void everyAttempt_isInTheSentLog_withWhatWasSentAndWhatFollows() {
+    core.sender.thenRespond(ScriptedPostbackSender.status(503), ScriptedPostbackSender.ok());
+    Delivery d = convertOne("c1", "event", "sale", "txid", "T-log");
+
+    assertEquals(retryAfter(Duration.ofMinutes(1)), run(d));
+    Instant first = core.clock.instant();
+    core.clock.advance(Duration.ofMinutes(1));
+    assertEquals(DELIVERED, run(d));
+
+    List<DeliveryLogEntry> log = core.deliveryLog.all();
+    assertEquals(2, log.size());
+    DeliveryLogEntry retrying = log.get(0);
+    assertEquals(DeliveryLogEntry.Outcome.RETRYING, retrying.outcome());
+    assertEquals(1, retrying.attempt());
+    assertEquals(503, retrying.httpStatus());
+    assertEquals("http_503", retrying.reason());
+    assertEquals(first.plus(Duration.ofMinutes(1)), retrying.nextRetryAt());
+    assertEquals("GET", retrying.method());
+    assertTrue(retrying.url().startsWith("https://partner.example/pb?cid=" + d.clickId()), retrying.url());
+    assertEquals(d.idempotencyKey(), retrying.deliveryId());
+    assertEquals("c1", retrying.campaignId());
+    DeliveryLogEntry delivered = log.get(1);
+    assertEquals(DeliveryLogEntry.Outcome.DELIVERED, delivered.outcome());
+    assertEquals(2, delivered.attempt());
+    assertNull(delivered.nextRetryAt());
+    assertEquals(delivered, core.deliveryLog.latest(d.idempotencyKey()).orElseThrow());
+    assertEquals(d.clickId(), delivered.delivery().clickId());
+  }
+
+  @Test
+  void theSentLog_masksSecretValues_inTheUrlAndTheBody() {
+    Delivery d = convertOne("meta", "event", "purchase", "txid", "T-meta");
+    assertEquals(DELIVERED, run(d));
+    DeliveryLogEntry entry = core.deliveryLog.latest(d.idempotencyKey()).orElseThrow();
+    assertFalse((entry.url() + entry.body()).contains("EAAB-test"), entry.url() + " " + entry.body());
+    assertEquals("POST", entry.method());
+    assertTrue(entry.body().contains("\"event_name\""), entry.body());
+  }
+
+  @Test
   void successfulDelivery_isMadeOnce_howeverOftenItRuns() {
     Delivery d = convertOne("c1", "event", "sale", "txid", "T-1");
 

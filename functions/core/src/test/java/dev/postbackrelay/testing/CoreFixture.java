@@ -8,9 +8,11 @@ import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.common.Params;
+import dev.postbackrelay.forwarding.AccessTokens;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.SecretResolver;
 import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.InboundPostback;
@@ -67,8 +69,10 @@ public final class CoreFixture {
       new PostbackService(campaigns, clicks, conversions, clickIds, queue, replays, postbackIds, clock);
   public final AttributionService attribution = new AttributionService(clicks, campaigns, conversions, customers, log,
       deliveryQueue, RateTable.parse(RATES), clock);
+  public final InMemoryDeliveryLog deliveryLog = new InMemoryDeliveryLog();
   public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns,
-      DestinationTypes.BUILT_IN::get, sender, guard, RETRIES, clock);
+      DestinationTypes.BUILT_IN::get, sender, guard, RETRIES, SecretResolver.literal(), AccessTokens.none(), deliveryLog,
+      clock);
 
   /** One run of one delivery, as the delivery consumer saw it. */
   public record Run(Delivery delivery, DeliveryOutcome outcome, Instant at) {}

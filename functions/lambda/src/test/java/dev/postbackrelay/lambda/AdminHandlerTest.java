@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.Decision;
+import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.attribution.PostbackLog;
 import dev.postbackrelay.attribution.PostbackRecord;
@@ -17,6 +18,8 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.forwarding.DeliveryLog;
+import dev.postbackrelay.forwarding.DeliveryLogEntry;
 import dev.postbackrelay.logs.CapScope;
 import dev.postbackrelay.logs.Masking;
 import dev.postbackrelay.logs.RefusalStore;
@@ -49,6 +52,8 @@ public class AdminHandlerTest {
   PostbackLog log;
   @Inject
   RefusalStore refusals;
+  @Inject
+  DeliveryLog deliveryLog;
 
   private final PostbackIds ids = new PostbackIds();
 
@@ -276,6 +281,36 @@ public class AdminHandlerTest {
         .path("items").size());
     assertEquals(400, Events.invoke(adminGet("/admin/conversions", "status=approved")).path("statusCode").asInt(),
         "campaign_id is required");
+  }
+
+  @Test
+  void listDeliveries_showsEachAttempt_andRetryQueuesItOnce_or404sForAnUnknownId() {
+    String campaign = "c-dlv-" + System.nanoTime();
+    Delivery d = new Delivery("click-" + System.nanoTime(), "sale#T1", "affiliate:a1", ConversionStatus.APPROVED, null);
+    Instant now = Instant.now();
+    deliveryLog.record(new DeliveryLogEntry(d.idempotencyKey(), campaign, d.clickId(), d.conversionKey(),
+        d.destinationId(), d.status(), 1, now.minusSeconds(5), DeliveryLogEntry.Outcome.RETRYING, "GET",
+        "https://partner.example/pb?token=********", null, 503, null, 40, now.plusSeconds(55), "http_503"));
+
+    JsonNode page = Events.body(Events.invoke(adminGet("/admin/deliveries", "campaign_id=" + campaign + "&outcome=retrying")));
+    assertEquals(1, page.path("items").size(), page.toString());
+    JsonNode entry = page.path("items").get(0);
+    assertEquals("retrying", entry.path("outcome").asText());
+    assertEquals(503, entry.path("http_status").asInt());
+    assertEquals(d.idempotencyKey(), entry.path("delivery_id").asText());
+
+    ObjectNode retry = Events.http("POST", "POST /admin/deliveries/{delivery_id}/retry",
+        "/admin/deliveries/" + d.idempotencyKey() + "/retry", "");
+    retry.putObject("pathParameters").put("delivery_id", d.idempotencyKey());
+    ((ObjectNode) retry.get("headers")).put("authorization", "Bearer " + LocalAwsResource.ADMIN_TOKEN);
+    JsonNode retried = Events.invoke(retry);
+    assertEquals(200, retried.path("statusCode").asInt(), retried.toString());
+    assertTrue(Events.body(retried).path("queued").asBoolean());
+
+    retry.putObject("pathParameters").put("delivery_id", "00000000-0000-0000-0000-000000000000");
+    assertEquals(404, Events.invoke(retry).path("statusCode").asInt());
+    assertEquals(400, Events.invoke(adminGet("/admin/deliveries", "campaign_id=" + campaign + "&outcome=lost"))
+        .path("statusCode").asInt());
   }
 
   private static ObjectNode adminGet(String path, String query) {

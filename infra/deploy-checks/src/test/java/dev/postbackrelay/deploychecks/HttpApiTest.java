@@ -15,7 +15,8 @@ class HttpApiTest {
   static final Set<String> PUBLIC_ROUTES = Set.of("GET /click", "GET /postback", "POST /postback");
   static final Set<String> ADMIN_ROUTES = Set.of("GET /admin/campaigns", "GET /admin/campaigns/{campaign_id}",
       "PUT /admin/campaigns/{campaign_id}", "GET /admin/postbacks", "GET /admin/postbacks/{postback_id}",
-      "GET /admin/clicks", "GET /admin/conversions", "GET /admin/clicks/{click_id}",
+      "GET /admin/clicks", "GET /admin/conversions", "GET /admin/deliveries",
+      "POST /admin/deliveries/{delivery_id}/retry", "GET /admin/clicks/{click_id}",
       "POST /admin/deliveries/replay", "GET /admin/campaigns/{campaign_id}/postback-urls");
 
   final Template template = Template.get();

@@ -44,7 +44,9 @@ class InfraReadmeTest {
         assertTrue(template.section("Outputs").containsKey(dlq + "Arn"), "no output gives " + dlq + "'s ARN");
       } else {
         List<String> replays = template.routes().stream()
-            .filter(r -> readers.contains(r.function()) && "POST".equals(r.method())).map(Template.Route::path).toList();
+            // a route on one item ({delivery_id}) retries that delivery, it does not redrive the queue
+            .filter(r -> readers.contains(r.function()) && "POST".equals(r.method()) && !r.path().contains("{"))
+            .map(Template.Route::path).toList();
         assertEquals(1, replays.size(), "one POST route replays " + dlq + ", found " + replays);
         assertTrue(readme.contains(replays.get(0)) && readme.contains("--aws-sigv4"),
             "infra/README.md does not show the signed call to " + replays.get(0) + " that replays " + dlq);

@@ -65,11 +65,12 @@ class LeastPrivilegeTest {
           "dynamodb:Query", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("DeliveryQueue")),
       // calls out to the internet, so no click-id key: it reads only the destination secrets campaigns
-      // reference; postpones its own messages, buries dead ones
+      // reference; postpones its own messages, buries dead ones; logs each attempt (sent-postbacks log)
       "DeliveryFunction", Map.of(
           READ_SECRET, Set.of(DESTINATION_SECRETS),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:UpdateItem", Set.of("TrackingTable"),
+          "dynamodb:BatchWriteItem", Set.of("TrackingTable"),
           "sqs:ChangeMessageVisibility", Set.of("DeliveryQueue"),
           "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
       // replay: dead deliveries from the dead-letter queue back onto the delivery queue; no click-id

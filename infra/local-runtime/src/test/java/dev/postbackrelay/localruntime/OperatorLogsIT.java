@@ -121,14 +121,49 @@ class OperatorLogsIT {
     assertTrue(suppressed > 0, "the flood went past the cap");
   }
 
+  @Test
+  void aFailingDestination_showsInTheSentLog_withItsRequestAndWhyItFailed() throws Exception {
+    assertEquals(200, send("PUT", "/admin/campaigns/c-fail", """
+        {"landing_url":"https://example.com/lp?cid={click_id}","postback_token":"%s",
+         "affiliates":{"a1":{"postback_url":"http://127.0.0.1:1/pb?c={click_id}&p={payout}"}}}
+        """.formatted(TOKEN)).statusCode());
+    String location = send("GET", "/click?campaign_id=c-fail&affiliate_id=a1", null).headers().firstValue("location")
+        .orElseThrow();
+    String click = location.substring(location.indexOf("cid=") + 4);
+    assertStatus(200, "/postback?click_id=" + click + "&txid=F1&payout=3&token=" + TOKEN);
+
+    List<JsonNode> attempts = List.of();
+    // attribution and the first attempt run asynchronously, within seconds: poll the log, bounded
+    for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        attempts.isEmpty() && System.nanoTime() < deadline; ) {
+      attempts = all("campaign_id=c-fail", "/admin/deliveries");
+      if (attempts.isEmpty()) {
+        Thread.sleep(200); // paces the poll
+      }
+    }
+    assertEquals(1, attempts.size(), attempts.toString());
+    JsonNode attempt = attempts.get(0);
+    assertEquals("retrying", attempt.path("outcome").asText());
+    assertTrue(attempt.path("url").asText().startsWith("http://127.0.0.1:1/pb?c=" + click + "&p=3"), attempt.toString());
+    assertEquals(0, attempt.path("http_status").asInt());
+    assertFalse(attempt.path("reason").asText().isEmpty());
+    assertFalse(attempt.path("next_retry_at").isNull());
+    HttpResponse<String> retry = send("POST", "/admin/deliveries/" + attempt.path("delivery_id").asText() + "/retry", "");
+    assertEquals(200, retry.statusCode(), retry.body());
+  }
+
   private static List<JsonNode> all(String query) throws Exception {
+    return all(query, "/admin/postbacks");
+  }
+
+  private static List<JsonNode> all(String query, String route) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     String next = null;
     int pages = 0;
     do {
       String q = query + "&from=" + URLEncoder.encode(start.toString(), StandardCharsets.UTF_8) + "&limit=7"
           + (next == null ? "" : "&next=" + next);
-      HttpResponse<String> response = send("GET", "/admin/postbacks?" + q, null);
+      HttpResponse<String> response = send("GET", route + "?" + q, null);
       assertEquals(200, response.statusCode(), response.body());
       JsonNode page = JSON.readTree(response.body());
       page.path("items").forEach(out::add);

@@ -15,7 +15,11 @@ import dev.postbackrelay.common.Page;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.common.TimeRange;
+import dev.postbackrelay.forwarding.DeliveryLog;
+import dev.postbackrelay.forwarding.DeliveryLogEntry;
+import dev.postbackrelay.forwarding.DeliveryQuery;
 import dev.postbackrelay.lambda.http.HttpResponses;
+import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.logs.Masking;
 import dev.postbackrelay.logs.ReceivedEntry;
 import dev.postbackrelay.logs.ReceivedLog;
@@ -23,12 +27,15 @@ import dev.postbackrelay.logs.ReceivedQuery;
 import dev.postbackrelay.logs.RefusedPostback;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The operator's logs: {@code GET /admin/postbacks}, every postback that reached the relay with its fate. */
@@ -104,6 +111,58 @@ public class LogsApi {
     }
     n.put("next", page.next());
     return n;
+  }
+
+  private static final Set<String> DELIVERY_FILTERS = Set.of("campaign_id", "destination", "outcome");
+  private static final Pattern DELIVERY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  @Inject
+  DeliveryLog deliveryLog;
+  @Inject
+  SqsDeliveryQueue deliveryQueue;
+  @Inject
+  Clock clock;
+
+  /** {@code GET /admin/deliveries}: one campaign's delivery attempts, newest first, secrets masked. */
+  public ObjectNode listDeliveries(List<Map.Entry<String, String>> query) {
+    ListParams p = new ListParams(query, DELIVERY_FILTERS);
+    String outcome = p.get("outcome");
+    DeliveryLogEntry.Outcome wanted = null;
+    if (outcome != null) {
+      wanted = Arrays.stream(DeliveryLogEntry.Outcome.values()).filter(o -> o.code().equals(outcome)).findFirst()
+          .orElseThrow(() -> new RejectedException(Reason.INVALID_PARAMETER,
+              "outcome must be delivered, retrying, dead, skipped or redirect_not_followed.", "outcome", null));
+    }
+    Page<DeliveryLogEntry> page = deliveryLog.list(new DeliveryQuery(p.get("campaign_id"), p.get("destination"), wanted,
+        new TimeRange(p.from(), p.to()), p.limit(), p.next()));
+    ObjectNode n = HttpResponses.object();
+    ArrayNode items = n.putArray("items");
+    page.items().forEach(e -> items.add(deliveryView(e)));
+    n.put("next", page.next());
+    return n;
+  }
+
+  /**
+   * {@code POST /admin/deliveries/{id}/retry}: queues the delivery once more, now, as a replay (its
+   * retry schedule starts over). Idempotent: a delivery already made is not made again, and it
+   * carries the same Idempotency-Key.
+   */
+  public ObjectNode retryDelivery(String deliveryId) {
+    DeliveryLogEntry latest = (deliveryId != null && DELIVERY_ID.matcher(deliveryId).matches()
+        ? deliveryLog.latest(deliveryId) : Optional.<DeliveryLogEntry>empty())
+        .orElseThrow(() -> new RejectedException(Reason.NOT_FOUND, "No delivery has this id."));
+    deliveryQueue.send(List.of(latest.delivery().replayed(clock.instant())));
+    return HttpResponses.object().put("delivery_id", deliveryId).put("queued", true)
+        .put("last_outcome", latest.outcome().code());
+  }
+
+  private static ObjectNode deliveryView(DeliveryLogEntry e) {
+    return HttpResponses.object().put("delivery_id", e.deliveryId()).put("campaign_id", e.campaignId())
+        .put("click_id", e.clickId()).put("conversion", e.conversionKey()).put("destination", e.destination())
+        .put("status", e.status().code()).put("attempt", e.attempt()).put("at", e.at().toString())
+        .put("outcome", e.outcome().code()).put("method", e.method()).put("url", e.url()).put("body", e.body())
+        .put("http_status", e.httpStatus()).put("response", e.response()).put("latency_ms", e.latencyMillis())
+        .put("next_retry_at", e.nextRetryAt() == null ? null : e.nextRetryAt().toString()).put("reason", e.reason());
   }
 
   static ObjectNode view(ReceivedEntry entry) {

@@ -42,6 +42,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         case "GET /admin/clicks" -> logs.listClicks(HttpRequests.query(event));
         case "GET /admin/conversions" -> logs.listConversions(HttpRequests.query(event));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));
+        case "GET /admin/deliveries" -> logs.listDeliveries(HttpRequests.query(event));
+        case "POST /admin/deliveries/{delivery_id}/retry" -> logs.retryDelivery(path.get("delivery_id"));
         case "POST /admin/deliveries/replay" -> admin.replayDeadDeliveries(HttpRequests.query(event));
         default -> throw new RejectedException(Reason.NOT_FOUND);
       };

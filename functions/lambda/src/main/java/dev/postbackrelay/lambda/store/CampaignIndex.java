@@ -62,10 +62,17 @@ final class CampaignIndex {
   static <T> Page<T> list(DynamoDbClient dynamo, String table, Function<LocalDate, List<String>> partitions,
       Instant start, Instant end, String lo, String hi, Function<Map<String, AttributeValue>, T> read,
       Predicate<T> matches, int limit, String cursor) {
+    return list(dynamo, table, NAME, GPK, GSK, partitions, start, end, lo, hi, read, matches, limit, cursor);
+  }
+
+  /** The same walk over day partitions of the table itself ({@code index} null) or of another index. */
+  static <T> Page<T> list(DynamoDbClient dynamo, String table, String index, String pkName, String skName,
+      Function<LocalDate, List<String>> partitions, Instant start, Instant end, String lo, String hi,
+      Function<Map<String, AttributeValue>, T> read, Predicate<T> matches, int limit, String cursor) {
     String[] at = cursor == null ? null : PageCursors.decode(cursor, raw -> {
       String[] parts = raw.split("\\|", 2);
       LocalDate.parse(parts[0]);
-      if (!parts[1].isEmpty() && !parts[1].matches("[0-9a-z]{20,40}")) {
+      if (!parts[1].isEmpty() && !parts[1].matches("[0-9a-z]{20,64}")) {
         throw new IllegalArgumentException("bad sort key");
       }
       return parts;
@@ -83,13 +90,13 @@ final class CampaignIndex {
         do {
           Map<String, AttributeValue> startKey = from;
           String upper = after != null ? after : hi;
-          QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(NAME)
+          QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(index)
               .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-              .expressionAttributeNames(Map.of("#pk", GPK, "#sk", GSK))
+              .expressionAttributeNames(Map.of("#pk", pkName, "#sk", skName))
               .expressionAttributeValues(Map.of(":pk", s(pk), ":lo", s(lo), ":hi", s(upper)))
               .scanIndexForward(false).limit(limit + 1).exclusiveStartKey(startKey));
           for (Map<String, AttributeValue> item : page.items()) {
-            String sk = str(item, GSK);
+            String sk = str(item, skName);
             T value = read.apply(item);
             if (sk.equals(after) || !matches.test(value)) {
               continue;

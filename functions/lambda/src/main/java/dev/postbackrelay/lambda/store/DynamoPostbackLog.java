@@ -84,14 +84,7 @@ public final class DynamoPostbackLog implements PostbackLog {
       writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(copy).build()).build());
     }
     Map<String, List<WriteRequest>> request = Map.of(table, writes);
-    for (int attempt = 0; !request.isEmpty(); attempt++) {
-      Map<String, List<WriteRequest>> current = request;
-      var response = dynamo.batchWriteItem(b -> b.requestItems(current));
-      request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-      if (!request.isEmpty()) {
-        Backoff.sleep(attempt);
-      }
-    }
+    BatchWrites.writeAll(dynamo, request);
   }
 
   @Override

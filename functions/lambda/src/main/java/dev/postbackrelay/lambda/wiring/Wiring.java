@@ -9,6 +9,7 @@ import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.forwarding.DeliveryLog;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.PostbackSender;
 import dev.postbackrelay.forwarding.RetrySchedule;
@@ -27,6 +28,7 @@ import dev.postbackrelay.lambda.store.DynamoCampaignStore;
 import dev.postbackrelay.lambda.store.DynamoClickStore;
 import dev.postbackrelay.lambda.store.DynamoConversionStore;
 import dev.postbackrelay.lambda.store.DynamoCustomerStore;
+import dev.postbackrelay.lambda.store.DynamoDeliveryLog;
 import dev.postbackrelay.lambda.store.DynamoPostbackLog;
 import dev.postbackrelay.lambda.store.DynamoReceivedLog;
 import dev.postbackrelay.lambda.store.DynamoSignatureReplayStore;
@@ -128,6 +130,12 @@ public class Wiring {
 
   @Produces
   @Singleton
+  DeliveryLog deliveryLog(DynamoDbClient dynamo, RelayConfig config, Clock clock) {
+    return onTrackingTable((client, table) -> new DynamoDeliveryLog(client, table, clock), dynamo, config);
+  }
+
+  @Produces
+  @Singleton
   SignatureReplayStore signatureReplays(DynamoDbClient dynamo, RelayConfig config) {
     return onTrackingTable(DynamoSignatureReplayStore::new, dynamo, config);
   }
@@ -216,7 +224,7 @@ public class Wiring {
   @Produces
   @Singleton
   DeliveryRunner deliveryRunner(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
-      OutboundGuard guard, SqsDeliveryQueue queue, Metrics metrics, RelayConfig config, Clock clock) {
+      OutboundGuard guard, SqsDeliveryQueue queue, DeliveryLog log, Metrics metrics, RelayConfig config, Clock clock) {
     PinnedHttpClient http = new PinnedHttpClient(config.outbound().connectTimeout(), config.outbound().readTimeout());
     PostbackSender sender = new PinnedPostbackSender(http);
     SecretResolver secrets = config.delivery().secretsPrefix()
@@ -226,7 +234,7 @@ public class Wiring {
         .orElse(SecretResolver.literal());
     DeliveryService service = new DeliveryService(conversions, clicks, campaigns, DestinationTypes.BUILT_IN::get, sender,
         guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets,
-        new GoogleOAuthAccessTokens(http, guard, clock), clock);
+        new GoogleOAuthAccessTokens(http, guard, clock), log, clock);
     return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());
   }
 }

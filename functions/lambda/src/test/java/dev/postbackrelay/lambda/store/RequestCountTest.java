@@ -15,9 +15,11 @@ import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import dev.postbackrelay.forwarding.AccessTokens;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.RetrySchedule;
+import dev.postbackrelay.forwarding.SecretResolver;
 import dev.postbackrelay.forwarding.builders.DestinationTypes;
 import dev.postbackrelay.lambda.LocalAws;
 import dev.postbackrelay.lambda.Partner;
@@ -108,7 +110,8 @@ class RequestCountTest {
           new DynamoPostbackLog(dynamo, "TrackingTable"), deliveryQueue, RateTable.empty(), clock);
       var deliveryService = new DeliveryService(conversions, clicks, campaigns, DestinationTypes.BUILT_IN::get,
           new PinnedPostbackSender(Duration.ofSeconds(1), Duration.ofSeconds(2)), new OutboundGuard(true),
-          RetrySchedule.DEFAULT, clock);
+          RetrySchedule.DEFAULT, SecretResolver.literal(), AccessTokens.none(),
+          new DynamoDeliveryLog(dynamo, "TrackingTable", clock), clock);
 
       snapshotAndReset();
       int n = 10;
@@ -180,7 +183,8 @@ class RequestCountTest {
       assertTrue(total <= 3 * n + 2, "per conversion a conditional put, a log write and one SendMessageBatch;"
           + " per batch one BatchGetItem and one campaign read; was " + perBatch);
       int perDelivery = perDeliveries.values().stream().mapToInt(Integer::intValue).sum();
-      assertTrue(perDelivery <= 4 * n + 1, "per delivery: read conversion and click, claim, record; was " + perDeliveries);
+      assertTrue(perDelivery <= 5 * n + 1,
+          "per delivery: read conversion and click, claim, record, and its sent-log entry; was " + perDeliveries);
     }
   }
 
