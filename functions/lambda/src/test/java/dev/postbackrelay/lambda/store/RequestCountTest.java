@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Counts the DynamoDB and SQS requests the real adapters make per click, per postback and per
  * attributed conversion and per delivery, against DynamoDB Local and ElasticMQ. The budget is part
  * of the design: one BatchGetItem per batch for the clicks, then per conversion a conditional put,
- * a log write and one SendMessageBatch for its deliveries; per delivery two reads and two writes.
+ * a log write and one SendMessageBatch for its deliveries; per delivery two reads, two writes and its sent-log entry;
+ * and per refused postback one transaction while under the cap.
  */
 class RequestCountTest {
 
