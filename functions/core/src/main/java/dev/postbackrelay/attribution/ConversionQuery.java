@@ -16,9 +16,7 @@ public record ConversionQuery(String campaignId, String affiliateId, ConversionS
       throw new RejectedException(Reason.INVALID_PARAMETER,
           "campaign_id is required: conversions are listed per campaign.", "campaign_id", null);
     }
-    if (limit < 1 || limit > Page.MAX_LIMIT) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + Page.MAX_LIMIT + ".", "limit", null);
-    }
+    Page.checkedLimit(limit);
   }
 
   /** The one definition of what the filters mean. */

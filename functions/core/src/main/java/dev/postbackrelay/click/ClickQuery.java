@@ -14,9 +14,7 @@ public record ClickQuery(String campaignId, String affiliateId, TimeRange range,
       throw new RejectedException(Reason.INVALID_PARAMETER, "campaign_id is required: clicks are listed per campaign.",
           "campaign_id", null);
     }
-    if (limit < 1 || limit > Page.MAX_LIMIT) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + Page.MAX_LIMIT + ".", "limit", null);
-    }
+    Page.checkedLimit(limit);
   }
 
   /** The one definition of what the filters mean. */

@@ -15,4 +15,12 @@ public record Page<T>(List<T> items, String next) {
   public Page {
     items = List.copyOf(items);
   }
+
+  /** {@code limit} when it is 1 to {@link #MAX_LIMIT}; every list query checks its own this way. */
+  public static int checkedLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + MAX_LIMIT + ".", "limit", null);
+    }
+    return limit;
+  }
 }

@@ -15,9 +15,7 @@ public record DeliveryQuery(String campaignId, String destination, DeliveryLogEn
       throw new RejectedException(Reason.INVALID_PARAMETER, "campaign_id is required: deliveries are listed per campaign.",
           "campaign_id", null);
     }
-    if (limit < 1 || limit > Page.MAX_LIMIT) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + Page.MAX_LIMIT + ".", "limit", null);
-    }
+    Page.checkedLimit(limit);
   }
 
   /** The one definition of what the filters mean. */

@@ -31,9 +31,7 @@ public record ReceivedQuery(String campaignId, String sourceIp, String clickId, 
       throw new RejectedException(Reason.INVALID_PARAMETER,
           "Name where to look: campaign_id (- for refusals that named no campaign), source_ip or click_id.");
     }
-    if (limit < 1 || limit > Page.MAX_LIMIT) {
-      throw new RejectedException(Reason.INVALID_PARAMETER, "limit must be 1 to " + Page.MAX_LIMIT + ".", "limit", null);
-    }
+    Page.checkedLimit(limit);
     if (decision != null && !DECISIONS.contains(decision)) {
       throw new RejectedException(Reason.INVALID_PARAMETER,
           "decision must be one of " + String.join(", ", DECISIONS.stream().sorted().toList()) + ".", "decision", null);

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -48,8 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoReceivedLog implements ReceivedLog, RefusalStore {
 
-  /** Queries one list call makes at most (one per day at least); past them it answers what it has and a cursor. */
-  static final int MAX_QUERIES = 100;
   private static final int CONFLICT_RETRIES = 3;
 
   private final DynamoDbClient dynamo;
@@ -143,40 +140,10 @@ public final class DynamoReceivedLog implements ReceivedLog, RefusalStore {
     String prefix = query.campaignId() != null ? logPk(query.campaignId(), null) : logIpPk(query.sourceIp(), null);
     Instant start = query.start(now);
     Instant end = query.end(now);
-    Cursor cursor = Cursor.parse(query.cursor());
-    LocalDate first = LocalDate.ofInstant(start, ZoneOffset.UTC);
-    LocalDate day = cursor != null ? cursor.day() : LocalDate.ofInstant(end, ZoneOffset.UTC);
-    Map<String, AttributeValue> from = cursor != null && cursor.sk() != null
-        ? Map.of(PK, s(prefix + day), SK, s(cursor.sk())) : null;
-    List<ReceivedEntry> out = new ArrayList<>();
-    int queries = 0;
-    for (; !day.isBefore(first); day = day.minusDays(1), from = null) {
-      String pk = prefix + day;
-      do {
-        Map<String, AttributeValue> startKey = from;
-        QueryResponse page = dynamo.query(b -> b.tableName(table)
-            .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-            .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-            .expressionAttributeValues(Map.of(":pk", s(pk), ":lo", s(PostbackIds.lowest(start)),
-                ":hi", s(PostbackIds.highest(end.plusSeconds(60)))))
-            .scanIndexForward(false).limit(query.limit()).exclusiveStartKey(startKey));
-        queries++;
-        for (Map<String, AttributeValue> item : page.items()) {
-          ReceivedEntry entry = entry(item, query);
-          if (entry != null && query.matches(entry, now)) {
-            out.add(entry);
-            if (out.size() == query.limit()) {
-              return new Page<>(out, new Cursor(day, str(item, SK)).encode());
-            }
-          }
-        }
-        from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        if (queries >= MAX_QUERIES && (from != null || day.isAfter(first))) {
-          return new Page<>(out, (from != null ? new Cursor(day, str(from, SK)) : new Cursor(day.minusDays(1), null)).encode());
-        }
-      } while (from != null);
-    }
-    return new Page<>(out, null);
+    // a minute's counter sorts as that minute's last id: up to a minute past the end
+    return CampaignIndex.list(dynamo, table, null, PK, SK, day -> List.of(prefix + day), start, end,
+        PostbackIds.lowest(start), PostbackIds.highest(end.plusSeconds(60)), item -> entry(item, query),
+        entry -> entry != null && query.matches(entry, now), query.limit(), query.cursor());
   }
 
   /** A click's accepted postbacks, from the copies kept under the click. */
