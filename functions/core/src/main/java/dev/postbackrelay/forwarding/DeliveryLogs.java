@@ -5,7 +5,7 @@ import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.common.Params;
-import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.common.Masking;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -85,7 +85,7 @@ final class DeliveryLogs {
   }
 
   /** Query parameters whose names look secret are masked whatever their value. */
-  private static String maskQuery(String url) {
+  static String maskQuery(String url) {
     Matcher m = QUERY_PAIR.matcher(url);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

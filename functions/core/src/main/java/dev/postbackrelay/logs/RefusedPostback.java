@@ -1,5 +1,6 @@
 package dev.postbackrelay.logs;
 
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.RejectedException;
@@ -36,8 +37,8 @@ public record RefusedPostback(
     String message) {
 
   /** Parameters kept per refusal, and the characters kept of each value: a record stays small. */
-  public static final int MAX_PARAMS = 60;
-  public static final int MAX_VALUE = 256;
+  public static final int MAX_PARAMS = Masking.MAX_PAIRS;
+  public static final int MAX_VALUE = Masking.MAX_PAIR_VALUE;
 
   public RefusedPostback {
     params = List.copyOf(params);
@@ -55,13 +56,7 @@ public record RefusedPostback(
     Map<String, String> fields = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
     if (params != null) {
-      for (Map.Entry<String, String> pair : params.pairs()) {
-        if (pairs.size() == MAX_PARAMS) {
-          break;
-        }
-        String name = Params.truncate(pair.getKey(), Param.MAX_EXTRA_NAME);
-        pairs.add(Map.entry(name, Masking.value(safeName(pair.getKey()), pair.getValue(), MAX_VALUE)));
-      }
+      pairs.addAll(Masking.asSent(params));
       for (Param param : Param.values()) {
         if (param.readBy(Param.Route.POSTBACK)) {
           params.firstNamed(param).ifPresent(named -> {
@@ -74,13 +69,5 @@ public record RefusedPostback(
     String campaignId = refusal.campaignId() != null ? refusal.campaignId() : fields.get(Param.CAMPAIGN_ID.canonical());
     return new RefusedPostback(id, receivedAt, method, sourceIp, campaignId, pairs, fields, names,
         refusal.reason().code(), refusal.getMessage());
-  }
-
-  private static String safeName(String raw) {
-    try {
-      return Params.name(raw);
-    } catch (RejectedException e) {
-      return raw;
-    }
   }
 }

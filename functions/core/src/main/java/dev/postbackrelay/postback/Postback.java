@@ -3,6 +3,7 @@ package dev.postbackrelay.postback;
 import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param authenticatedBy the campaign credentials this postback proved at the edge; empty when the
  *     campaign asks for none ({@code postback_auth: none}). Whether its own {@code payout} counts
  *     depends on it (the campaign's {@code postback_payout})
+ * @param sent the parameters as they arrived, in order, credentials masked and bounded
+ *     ({@code Masking.asSent}): what the received-postbacks log shows
  */
 public record Postback(
     String postbackId,
@@ -40,7 +43,8 @@ public record Postback(
     String customerId,
     boolean newCustomer,
     Map<String, String> extra,
-    Set<Authentication> authenticatedBy) {
+    Set<Authentication> authenticatedBy,
+    List<Map.Entry<String, String>> sent) {
 
   /** A credential a postback proved: each counts as authentication on its own. */
   public enum Authentication {
@@ -67,6 +71,7 @@ public record Postback(
     txid = txid == null ? "" : txid;
     extra = extra == null ? Map.of() : Map.copyOf(extra);
     authenticatedBy = authenticatedBy == null ? Set.of() : Set.copyOf(authenticatedBy);
+    sent = sent == null ? List.of() : List.copyOf(sent);
   }
 
   /** Whether the sender proved any credential of the campaign. */
@@ -90,7 +95,7 @@ public record Postback(
         .postbackId(postbackId).receivedAt(receivedAt).sourceIp(sourceIp).clickId(clickId).campaignId(campaignId)
         .affiliateId(affiliateId).event(event).txid(txid).amount(amount).payout(payout).currency(currency)
         .conversionRate(conversionRate).status(status).statusWord(statusWord).customerId(customerId)
-        .newCustomer(newCustomer).extra(extra).authenticatedBy(authenticatedBy);
+        .newCustomer(newCustomer).extra(extra).authenticatedBy(authenticatedBy).sent(sent);
   }
 
   /** Names each component of a {@link Postback}; the only caller of its canonical constructor. */
@@ -113,6 +118,7 @@ public record Postback(
     private boolean newCustomer;
     private Map<String, String> extra;
     private Set<Authentication> authenticatedBy;
+    private List<Map.Entry<String, String>> sent;
 
     private Builder() {}
 
@@ -206,9 +212,14 @@ public record Postback(
       return this;
     }
 
+    public Builder sent(List<Map.Entry<String, String>> sent) {
+      this.sent = sent;
+      return this;
+    }
+
     public Postback build() {
       return new Postback(postbackId, receivedAt, sourceIp, clickId, campaignId, affiliateId, event, txid, amount,
-          payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra, authenticatedBy);
+          payout, currency, conversionRate, status, statusWord, customerId, newCustomer, extra, authenticatedBy, sent);
     }
   }
 }

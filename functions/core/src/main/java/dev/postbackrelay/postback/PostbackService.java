@@ -7,6 +7,7 @@ import dev.postbackrelay.click.Click;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.common.Param;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
@@ -91,25 +92,38 @@ public final class PostbackService {
    * @throws dev.postbackrelay.common.QueueUnavailableException when the queue did not take it
    */
   public Postback accept(InboundPostback in) {
+    return accept(in, EdgeCheck.Trace.NONE);
+  }
+
+  /**
+   * {@link #accept(InboundPostback)}, reporting each {@link EdgeCheck} to {@code trace} as it
+   * passes: what the dry run shows. Built on a queue and replay store that write nothing, it
+   * writes nothing either.
+   */
+  public Postback accept(InboundPostback in, EdgeCheck.Trace trace) {
     Campaign[] resolved = new Campaign[1];
     try {
-      return accept(in, resolved);
+      return accept(in, resolved, trace);
     } catch (RejectedException e) {
       throw resolved[0] == null ? e : e.forCampaign(resolved[0].id());
     }
   }
 
   /** {@link #accept(InboundPostback)}, leaving the campaign in {@code resolved[0]} as soon as it is known. */
-  private Postback accept(InboundPostback in, Campaign[] resolved) {
+  private Postback accept(InboundPostback in, Campaign[] resolved, EdgeCheck.Trace trace) {
     Params p = in.params();
     Macros.findUnsubstituted(p.asMap()).ifPresent(m -> {
       throw new RejectedException(Reason.UNSUBSTITUTED_MACRO,
           "Parameter '" + m.getKey() + "' holds the unsubstituted macro " + m.getValue()
               + ": configure the sender to replace it with the real value.", m.getKey(), m.getValue());
     });
+    trace.passed(EdgeCheck.MACROS, true, "no parameter holds an unsubstituted macro");
 
     Campaign campaign = p.first(Param.CAMPAIGN_ID).map(this::campaign).orElse(null);
     resolved[0] = campaign;
+    trace.passed(EdgeCheck.CAMPAIGN, campaign != null, campaign == null
+        ? "no campaign_id: the click names the campaign"
+        : "campaign " + campaign.id() + " exists and is " + campaign.status().code());
     String clickId = clickId(p, campaign);
     String customerId = p.first(Param.CUSTOMER_ID).map(c -> key(Param.CUSTOMER_ID, c)).orElse(null);
     if (clickId == null && (customerId == null || campaign == null)) {
@@ -120,14 +134,21 @@ public final class PostbackService {
     if (clickId != null && !clickIds.verify(clickId)) {
       throw new RejectedException(Reason.MALFORMED_CLICK_ID);
     }
+    trace.passed(EdgeCheck.CLICK_ID, clickId != null, clickId != null
+        ? "click id " + clickId + " (from '" + clickIdName(p) + "') carries this relay's signature"
+        : "no click id: customer " + customerId + " is looked up among the campaign's lifetime customers");
     if (campaign == null) {
       String campaignId = clicks.find(clickId).map(Click::campaignId)
           .or(() -> conversions.campaignOfGoneClick(clickId))
           .orElseThrow(() -> new RejectedException(Reason.UNKNOWN_CLICK));
       campaign = campaign(campaignId);
+      trace.passed(EdgeCheck.CLICK, true, "the click belongs to campaign " + campaign.id() + ", which is "
+          + campaign.status().code());
+    } else {
+      trace.passed(EdgeCheck.CLICK, false, "the postback names its campaign; the click is read by attribution");
     }
     resolved[0] = campaign;
-    Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in);
+    Set<Postback.Authentication> authenticatedBy = authenticate(campaign, in, trace);
 
     Instant now = clock.instant();
     Postback postback = Postback.builder()
@@ -150,11 +171,17 @@ public final class PostbackService {
             .map(v -> Set.of("1", "true", "yes", "y").contains(v.toLowerCase(Locale.ROOT))).orElse(false))
         .extra(extra(p))
         .authenticatedBy(authenticatedBy)
+        .sent(Masking.asSent(p))
         .build();
+    trace.passed(EdgeCheck.FIELDS, true, "event " + postback.event()
+        + (postback.txid().isEmpty() ? ", no transaction id" : ", transaction id " + postback.txid())
+        + (postback.status() == null ? ", no status" : ", status " + postback.status().code()));
     String replayKey = isSigned(campaign) ? replayKey(campaign, p) : null;
     if (replayKey != null && !replays.claim(replayKey, signatureExpiry(p), now)) {
       throw new RejectedException(Reason.REPLAYED_SIGNATURE);
     }
+    trace.passed(EdgeCheck.REPLAY, replayKey != null, replayKey != null
+        ? "this signature was not used before" : "unsigned: no replay record");
     try {
       queue.send(postback);
     } catch (RuntimeException e) {
@@ -251,7 +278,7 @@ public final class PostbackService {
   }
 
   /** @return every credential the postback proved (all the campaign has; none when it asks for none) */
-  private Set<Postback.Authentication> authenticate(Campaign campaign, InboundPostback in) {
+  private Set<Postback.Authentication> authenticate(Campaign campaign, InboundPostback in, EdgeCheck.Trace trace) {
     Set<Postback.Authentication> proved = EnumSet.noneOf(Postback.Authentication.class);
     if (!campaign.ipAllowlist().isEmpty()
         && campaign.ipAllowlist().stream().noneMatch(block -> Cidr.parse(block).contains(in.sourceIp()))) {
@@ -260,6 +287,8 @@ public final class PostbackService {
     if (!campaign.ipAllowlist().isEmpty()) {
       proved.add(Postback.Authentication.IP_ALLOWLIST);
     }
+    trace.passed(EdgeCheck.IP_ALLOWLIST, !campaign.ipAllowlist().isEmpty(), campaign.ipAllowlist().isEmpty()
+        ? "the campaign has no IP allowlist" : in.sourceIp() + " is inside the campaign's allowlist");
     if (campaign.postbackToken() != null && !campaign.postbackToken().isEmpty()) {
       String sent = in.params().first(Param.TOKEN).orElse("");
       if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
@@ -268,6 +297,9 @@ public final class PostbackService {
       }
       proved.add(Postback.Authentication.TOKEN);
     }
+    trace.passed(EdgeCheck.TOKEN, proved.contains(Postback.Authentication.TOKEN),
+        proved.contains(Postback.Authentication.TOKEN) ? "the token matches the campaign's"
+            : "the campaign sets no postback token");
     if (isSigned(campaign)) {
       if (!in.params().repeatedNames().isEmpty()) {
         throw new RejectedException(Reason.INVALID_PARAMETER, "A signed postback may not repeat a parameter name: '"
@@ -279,7 +311,15 @@ public final class PostbackService {
       });
       proved.add(Postback.Authentication.SIGNATURE);
     }
+    trace.passed(EdgeCheck.SIGNATURE, isSigned(campaign), isSigned(campaign)
+        ? "the signature matches and its ts is inside the " + PostbackSignature.WINDOW.toMinutes() + "-minute window"
+        : "the campaign sets no signing secret");
     return proved;
+  }
+
+  /** The parameter name the click id was read from. */
+  private static String clickIdName(Params p) {
+    return p.firstNamed(Param.CLICK_ID).map(Map.Entry::getKey).orElse(Param.TRANSACTION_ID.canonical());
   }
 
   private static BigDecimal decimal(Params p, Param param) {

@@ -3,6 +3,7 @@ package dev.postbackrelay.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.common.Params;
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.postbackrelay.common.ConversionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class PostbackCopiesTest {
         .campaignId("camp-1").affiliateId("aff-1").event("sale").txid("T-1").amount(new BigDecimal("50.00"))
         .payout(new BigDecimal("5")).currency("EUR").conversionRate(new BigDecimal("1.08"))
         .status(ConversionStatus.PENDING).statusWord("pending").customerId("cust-1").newCustomer(false)
-        .extra(Map.of("sub1", "s1")).authenticatedBy(Set.of(Postback.Authentication.TOKEN)).build();
+        .extra(Map.of("sub1", "s1")).authenticatedBy(Set.of(Postback.Authentication.TOKEN))
+        .sent(List.of(Map.entry("click_id", "click-1"))).build();
   }
 
   static Postback other() {
@@ -28,7 +30,8 @@ class PostbackCopiesTest {
         .clickId("click-2").campaignId("camp-2").affiliateId("aff-2").event("lead").txid("T-2")
         .amount(new BigDecimal("7")).payout(new BigDecimal("1")).currency("USD").conversionRate(BigDecimal.ONE)
         .status(ConversionStatus.APPROVED).statusWord("ok").customerId("cust-2").newCustomer(true)
-        .extra(Map.of("utm_source", "fb")).authenticatedBy(Set.of(Postback.Authentication.SIGNATURE)).build();
+        .extra(Map.of("utm_source", "fb")).authenticatedBy(Set.of(Postback.Authentication.SIGNATURE))
+        .sent(List.of(Map.entry("clickid", "click-2"), Map.entry("token", "********"))).build();
   }
 
   @Test
@@ -51,5 +54,6 @@ class PostbackCopiesTest {
     assertEquals("", bare.txid());
     assertEquals(Map.of(), bare.extra());
     assertEquals(Set.of(), bare.authenticatedBy());
+    assertEquals(List.of(), bare.sent());
   }
 }

@@ -8,6 +8,7 @@ import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickRequest;
 import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.common.Params;
+import dev.postbackrelay.doctor.PostbackDoctor;
 import dev.postbackrelay.forwarding.AccessTokens;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
@@ -73,6 +74,10 @@ public final class CoreFixture {
   public final DeliveryService delivery = new DeliveryService(conversions, clicks, campaigns,
       DestinationTypes.BUILT_IN::get, sender, guard, RETRIES, SecretResolver.literal(), AccessTokens.none(), deliveryLog,
       clock);
+
+  /** The dry run over the same stores: reads them, writes nothing. */
+  public final PostbackDoctor doctor = new PostbackDoctor(campaigns, clicks, conversions, customers, replays, clickIds,
+      RateTable.parse(RATES), DestinationTypes.BUILT_IN::get, guard, clock);
 
   /** One run of one delivery, as the delivery consumer saw it. */
   public record Run(Delivery delivery, DeliveryOutcome outcome, Instant at) {}

@@ -27,6 +27,12 @@ public final class InMemorySignatureReplayStore implements SignatureReplayStore 
   }
 
   @Override
+  public boolean isClaimed(String key, Instant now) {
+    Instant expiresAt = records.get(key);
+    return expiresAt != null && expiresAt.isAfter(now);
+  }
+
+  @Override
   public void release(String key) {
     writes.incrementAndGet();
     records.remove(key);

@@ -52,6 +52,17 @@ public abstract class SignatureReplayStoreContract {
   }
 
   @Test
+  void isClaimed_answersWhatClaimWouldRefuse_withoutClaiming() {
+    String key = unique("sig");
+    assertFalse(store.isClaimed(key, NOW));
+    assertTrue(store.claim(key, NOW.plusSeconds(10), NOW), "reading did not claim it");
+    assertTrue(store.isClaimed(key, NOW.plusSeconds(9)));
+    assertFalse(store.isClaimed(key, NOW.plusSeconds(10)), "expired at its expiry, as for claim");
+    store.release(key);
+    assertFalse(store.isClaimed(key, NOW));
+  }
+
+  @Test
   void otherKeys_areIndependent() {
     String key = unique("sig");
     assertTrue(store.claim(key, NOW.plusSeconds(300), NOW));

@@ -21,7 +21,7 @@ import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.forwarding.DeliveryLog;
 import dev.postbackrelay.forwarding.DeliveryLogEntry;
 import dev.postbackrelay.logs.CapScope;
-import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.logs.RefusalStore;
 import dev.postbackrelay.logs.RefusedPostback;
 import dev.postbackrelay.postback.Postback;

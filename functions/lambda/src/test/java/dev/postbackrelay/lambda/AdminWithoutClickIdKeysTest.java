@@ -15,9 +15,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The admin function as deployed: no click-id key configured. It stores campaigns and shows a
- * click's story without one (the template grants it none), and refuses the deploy hook's probe,
- * an admin request without credentials, with 401 before anything is read or stored.
+ * The admin function without a click-id key configured (the keys' secret unreadable, say): every
+ * route but the dry run, which verifies click ids, works without one (the keys are read only when
+ * the dry run first runs). It stores campaigns, shows a click's story, and refuses the deploy
+ * hook's probe, an admin request without credentials, with 401 before anything is read or stored.
  */
 @QuarkusTest
 @TestProfile(Profiles.AdminWithoutClickIdKeys.class)

@@ -13,7 +13,7 @@ import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickStore;
 import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.lambda.queue.PostbackJson;
-import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.logs.ReceivedEntry;
 import dev.postbackrelay.logs.ReceivedLog;
 import dev.postbackrelay.logs.ReceivedQuery;

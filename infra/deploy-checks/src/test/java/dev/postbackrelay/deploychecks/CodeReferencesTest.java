@@ -41,7 +41,7 @@ class CodeReferencesTest {
       "RELAY_DELIVERY_RETRY_SCHEDULE", Set.of("delivery"),
       "RELAY_OUTBOUND_ALLOWED_CIDRS", Set.of("delivery", "admin"),
       "RELAY_OUTBOUND_ALLOWED_PORTS", Set.of("delivery", "admin"),
-      "RELAY_CLICK_ID_KEYS_SECRET", Set.of("click", "postback"));
+      "RELAY_CLICK_ID_KEYS_SECRET", Set.of("click", "postback", "admin")); // admin: the dry run verifies click ids
 
   final Template template = Template.get();
 

@@ -46,6 +46,7 @@ class InfraReadmeTest {
         List<String> replays = template.routes().stream()
             // a route on one item ({delivery_id}) retries that delivery, it does not redrive the queue
             .filter(r -> readers.contains(r.function()) && "POST".equals(r.method()) && !r.path().contains("{"))
+            .filter(r -> !r.path().equals("/admin/postbacks/dry-run")) // reads and writes nothing of any queue
             .map(Template.Route::path).toList();
         assertEquals(1, replays.size(), "one POST route replays " + dlq + ", found " + replays);
         assertTrue(readme.contains(replays.get(0)) && readme.contains("--aws-sigv4"),

@@ -73,11 +73,13 @@ class LeastPrivilegeTest {
           "dynamodb:BatchWriteItem", Set.of("TrackingTable"),
           "sqs:ChangeMessageVisibility", Set.of("DeliveryQueue"),
           "sqs:SendMessage", Set.of("DeliveryDeadLetterQueue")),
-      // replay: dead deliveries from the dead-letter queue back onto the delivery queue; no click-id
-      // key: it looks clicks up by id and never makes or checks one
+      // replay: dead deliveries from the dead-letter queue back onto the delivery queue; the click-id
+      // keys for the dry run, which verifies click ids (and makes none) and reads as attribution does
       // campaigns are written with UpdateItem so that created_at survives; listed from their status index
       "AdminFunction", Map.of(
+          READ_SECRET, Set.of("ClickIdKeysSecret"),
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
+          "dynamodb:BatchGetItem", Set.of("TrackingTable"),
           "dynamodb:UpdateItem", Set.of("CampaignsTable"),
           "dynamodb:Query", Set.of("TrackingTable", "${CampaignsTable.Arn}/index/by-status",
               "${TrackingTable.Arn}/index/by-campaign"),

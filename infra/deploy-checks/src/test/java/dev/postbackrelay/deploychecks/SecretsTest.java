@@ -76,11 +76,14 @@ class SecretsTest {
   }
 
   /**
-   * The handlers that issue or verify click ids (ClickService, PostbackService), the only code that
-   * builds ClickIds. The consumer, delivery and admin handlers start and work without any key
-   * (functions/lambda: HandlersWithoutClickIdKeysTest), so their functions are given none.
+   * The handlers that issue or verify click ids (ClickService, PostbackService, and the admin
+   * function's dry run, which runs PostbackService on stores that write nothing), the only code that
+   * builds ClickIds. The consumer and delivery handlers start and work without any key
+   * (functions/lambda: ConsumerWithoutClickIdKeysTest, DeliveryWithoutClickIdKeysTest), so their
+   * functions are given none; the admin function serves every route but the dry run without one
+   * (AdminWithoutClickIdKeysTest).
    */
-  static final Set<String> CLICK_ID_HANDLERS = Set.of("click", "postback");
+  static final Set<String> CLICK_ID_HANDLERS = Set.of("click", "postback", "admin");
 
   @Test
   void onlyTheFunctionsThatMakeOrCheckClickIdsMayReadTheClickIdKeys() {

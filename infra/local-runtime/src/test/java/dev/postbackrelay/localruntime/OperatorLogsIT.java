@@ -78,6 +78,11 @@ class OperatorLogsIT {
     List<String> decisions = entries.stream().filter(e -> e.path("kind").asText().equals("accepted"))
         .map(e -> e.path("decision").asText()).toList();
     assertEquals(List.of("duplicate", "attributed"), decisions, "newest first: the duplicate came second");
+    JsonNode attributed = entries.stream().filter(e -> "attributed".equals(e.path("decision").asText())).findFirst()
+        .orElseThrow();
+    assertEquals("[[\"click_id\",\"" + clickId + "\"],[\"txid\",\"T1\"],[\"payout\",\"2\"],[\"token\",\"********\"]]",
+        attributed.path("params").toString(), "an accepted postback's parameters as sent, the token masked");
+    assertFalse(entries.toString().contains(TOKEN), "the token never shows in the log");
 
     JsonNode badToken = entries.stream().filter(e -> "bad_token".equals(e.path("reason").asText())).findFirst()
         .orElseThrow();
@@ -150,6 +155,51 @@ class OperatorLogsIT {
     assertFalse(attempt.path("next_retry_at").isNull());
     HttpResponse<String> retry = send("POST", "/admin/deliveries/" + attempt.path("delivery_id").asText() + "/retry", "");
     assertEquals(200, retry.statusCode(), retry.body());
+  }
+
+  /**
+   * Item 8's agreement through the real stack: each postback is first dry-run, then sent for
+   * real; the edge's answer and, once attributed, the decision in the log are what the dry run said.
+   */
+  @Test
+  void theDryRun_saysWhatHappens_whenTheSamePostbackIsThenSentForReal() throws Exception {
+    String location = send("GET", "/click?campaign_id=c-logs&affiliate_id=a1", null).headers().firstValue("location")
+        .orElseThrow();
+    String click = location.substring(location.indexOf("cid=") + 4);
+    List<String> postbacks = List.of(
+        "/postback?clickid=" + click + "&goal=sale&tid=D1&commission=4&key=" + TOKEN,
+        "/postback?clickid=" + click + "&goal=sale&tid=D1&commission=4&key=" + TOKEN,
+        "/postback?click_id=" + click + "&event=sale&txid=D1&status=rejected&token=" + TOKEN,
+        "/postback?click_id=" + click + "&token=wrong-token",
+        "/postback?click_id={clickid}&campaign_id=c-logs",
+        "/postback?campaign_id=c-logs&click_id=" + click + "&amount=12,5.0&token=" + TOKEN);
+    List<String> seen = new ArrayList<>();
+    for (String postback : postbacks) {
+      String url = "https://relay.example" + postback;
+      HttpResponse<String> dryRun = stack.send("POST", "/admin/postbacks/dry-run", "application/json",
+          JSON.createObjectNode().put("url", url).toString());
+      assertEquals(200, dryRun.statusCode(), dryRun.body());
+      JsonNode run = JSON.readTree(dryRun.body());
+      assertFalse(dryRun.body().contains(TOKEN), "the dry run masks the token");
+
+      HttpResponse<String> real = send("GET", postback.replace("{clickid}", "%7Bclickid%7D"), null);
+      assertEquals(run.path("answer").path("http_status").asInt(), real.statusCode(), postback + " -> " + real.body());
+      if (real.statusCode() != 200) {
+        assertEquals(run.path("answer").path("error").asText(), JSON.readTree(real.body()).path("error").asText());
+        seen.add(run.path("answer").path("error").asText());
+        continue;
+      }
+      String postbackId = real.headers().firstValue("x-postback-id").orElseThrow();
+      stack.awaitIdle(Duration.ofSeconds(60));
+      HttpResponse<String> record = send("GET", "/admin/postbacks/" + postbackId, null);
+      assertEquals(200, record.statusCode(), record.body());
+      String decision = JSON.readTree(record.body()).path("decision").asText();
+      assertEquals(run.path("attribution").path("decision").asText(), decision, postback);
+      seen.add(decision);
+    }
+    System.out.println("dry run and real run agreed on: " + seen);
+    assertEquals(List.of("attributed", "duplicate", "status_updated", "bad_token", "unsubstituted_macro",
+        "invalid_amount"), seen);
   }
 
   private static List<JsonNode> all(String query) throws Exception {

@@ -20,7 +20,7 @@ import dev.postbackrelay.forwarding.DeliveryLogEntry;
 import dev.postbackrelay.forwarding.DeliveryQuery;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
-import dev.postbackrelay.logs.Masking;
+import dev.postbackrelay.common.Masking;
 import dev.postbackrelay.logs.ReceivedEntry;
 import dev.postbackrelay.logs.ReceivedLog;
 import dev.postbackrelay.logs.ReceivedQuery;

@@ -8,6 +8,7 @@ import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
 import dev.postbackrelay.lambda.admin.AdminApi;
 import dev.postbackrelay.lambda.admin.AdminAuth;
+import dev.postbackrelay.lambda.admin.DryRunApi;
 import dev.postbackrelay.lambda.admin.LogsApi;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
@@ -15,7 +16,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.Map;
 
-/** The admin routes: campaigns, the received-postbacks log (listed, by postback id and by click id), and clicks. */
+/**
+ * The admin routes: campaigns, the received-postbacks log (listed, by postback id and by click id)
+ * and its dry run, clicks, conversions and deliveries.
+ */
 @Named("admin")
 public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -25,6 +29,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
   AdminAuth auth;
   @Inject
   LogsApi logs;
+  @Inject
+  DryRunApi dryRuns;
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -39,6 +45,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
             admin.postbackUrls(path.get("campaign_id"), HttpRequests.baseUrl(event));
         case "GET /admin/postbacks" -> logs.listPostbacks(HttpRequests.query(event));
         case "GET /admin/postbacks/{postback_id}" -> admin.getPostback(path.get("postback_id"));
+        case "POST /admin/postbacks/dry-run" -> dryRuns.dryRun(HttpRequests.body(event), HttpRequests.sourceIp(event));
         case "GET /admin/clicks" -> logs.listClicks(HttpRequests.query(event));
         case "GET /admin/conversions" -> logs.listConversions(HttpRequests.query(event));
         case "GET /admin/clicks/{click_id}" -> admin.getClick(path.get("click_id"));

@@ -10,8 +10,10 @@ import dev.postbackrelay.common.ConversionStatus;
 import dev.postbackrelay.postback.Postback;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,6 +62,8 @@ public final class PostbackJson {
     p.extra().forEach(extra::put);
     var authenticatedBy = n.putArray("authenticated_by");
     p.authenticatedBy().stream().map(Postback.Authentication::code).sorted().forEach(authenticatedBy::add);
+    var sent = n.putArray("params");
+    p.sent().forEach(e -> sent.addArray().add(e.getKey()).add(e.getValue()));
     return n;
   }
 
@@ -93,7 +97,15 @@ public final class PostbackJson {
         .newCustomer(n.path("new_customer").asBoolean(false))
         .extra(extra)
         .authenticatedBy(authenticatedBy(n))
+        .sent(sent(n))
         .build();
+  }
+
+  /** The parameters as sent; absent (a message queued before the field existed): none. */
+  private static List<Map.Entry<String, String>> sent(JsonNode n) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    n.path("params").forEach(pair -> out.add(Map.entry(pair.path(0).asText(), pair.path(1).asText())));
+    return out;
   }
 
   /** Absent (a message queued before the field existed): unauthenticated, the safe reading. */

@@ -42,6 +42,15 @@ public final class DynamoSignatureReplayStore implements SignatureReplayStore {
     }
   }
 
+  /** One strongly consistent GetItem of the key's record. */
+  @Override
+  public boolean isClaimed(String key, Instant now) {
+    var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(PK, s(replayPk(key)), SK, s(REPLAY_SK)))
+        .consistentRead(true)).item();
+    return item != null && item.containsKey(EXPIRES_AT)
+        && Long.parseLong(item.get(EXPIRES_AT).n()) > now.getEpochSecond();
+  }
+
   @Override
   public void release(String key) {
     dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(replayPk(key)), SK, s(REPLAY_SK))));

@@ -9,6 +9,7 @@ import dev.postbackrelay.campaign.CampaignStore;
 import dev.postbackrelay.click.ClickIds;
 import dev.postbackrelay.click.ClickService;
 import dev.postbackrelay.click.ClickStore;
+import dev.postbackrelay.doctor.PostbackDoctor;
 import dev.postbackrelay.forwarding.DeliveryLog;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.forwarding.PostbackSender;
@@ -219,6 +220,16 @@ public class Wiring {
       CustomerStore customers, PostbackLog log, SqsDeliveryQueue deliveries, RelayConfig config, Clock clock) {
     return new AttributionService(clicks, campaigns, conversions, customers, log, deliveries,
         RateTable.parse(config.rates().orElse(null)), clock);
+  }
+
+  /** The dry run: the admin function's only use of the click-id keys, to verify (never to make) click ids. */
+  @Produces
+  @Singleton
+  PostbackDoctor postbackDoctor(CampaignStore campaigns, ClickStore clicks, ConversionStore conversions,
+      CustomerStore customers, SignatureReplayStore replays, ClickIds ids, OutboundGuard guard, RelayConfig config,
+      Clock clock) {
+    return new PostbackDoctor(campaigns, clicks, conversions, customers, replays, ids,
+        RateTable.parse(config.rates().orElse(null)), DestinationTypes.BUILT_IN::get, guard, clock);
   }
 
   @Produces
