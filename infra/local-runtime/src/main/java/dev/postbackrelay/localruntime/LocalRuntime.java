@@ -62,6 +62,8 @@ public final class LocalRuntime implements AutoCloseable {
   private Path workDir;
   private LocalAwsProcess localAws;
   private ApiGateway gateway;
+  /** Where relay --local finds this stack; removed at stop. */
+  private StackFile stackFile;
   private SqsClient sqs;
 
   LocalRuntime(StackSettings settings) {
@@ -108,6 +110,8 @@ public final class LocalRuntime implements AutoCloseable {
     awaitFunctions();
     startPollers(functions, values, byName);
     gateway.start();
+    String base = "http://127.0.0.1:" + gateway.port();
+    stackFile = StackFile.write(StackFile.path(System.getenv()), base, settings.adminToken());
     printSummary(functions, template.uninvocableFunctions(), routes, Duration.ofNanos(System.nanoTime() - started));
   }
 
@@ -228,6 +232,7 @@ public final class LocalRuntime implements AutoCloseable {
       lines.add("  Not started  " + String.join(", ", notStarted) + " (no HttpApi or SQS event invokes them locally)");
     }
     lines.add("  Admin token  " + settings.adminToken() + "   (Authorization: Bearer <token>)");
+    lines.add("  relay        relay --local finds this stack through " + stackFile.file() + " (removed at stop)");
     lines.add("  DynamoDB     " + localAws.endpoints().dynamodb() + "   (tables named by logical id)");
     lines.add("  SQS          " + localAws.endpoints().sqs() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
     lines.add(String.format("  Started in   %.1f s", startup.toMillis() / 1000.0));
@@ -243,6 +248,9 @@ public final class LocalRuntime implements AutoCloseable {
     }
     ChildProcesses.println("[local-runtime] stopping");
     try {
+      if (stackFile != null) {
+        stackFile.remove();
+      }
       if (gateway != null) {
         gateway.close();
       }

@@ -52,10 +52,12 @@ final class RunningStack implements AutoCloseable {
   private final String baseUrl;
   private final String adminToken;
   private final List<String> output;
+  private final Path stackFile;
   private SqsClient sqs;
   private Map<String, String> eventSourceQueues;
 
-  private RunningStack(Process process, String baseUrl, String adminToken, List<String> output) {
+  private RunningStack(Process process, String baseUrl, String adminToken, List<String> output, Path stackFile) {
+    this.stackFile = stackFile;
     this.process = process;
     this.baseUrl = baseUrl;
     this.adminToken = adminToken;
@@ -67,6 +69,11 @@ final class RunningStack implements AutoCloseable {
    *
    * @param env extra environment for the stack ({@code RELAY_*} ones reach the functions)
    */
+  /** Where this stack tells {@code relay --local} its URL and token. */
+  Path stackFile() {
+    return stackFile;
+  }
+
   static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout) throws Exception {
     Path repo = Path.of(System.getProperty("localruntime.repo-root", "../..")).toAbsolutePath().normalize();
     assumeTrue(Files.isRegularFile(repo.resolve("functions/lambda/target/function.zip")),
@@ -79,10 +86,13 @@ final class RunningStack implements AutoCloseable {
         .directory(repo.toFile()).redirectErrorStream(true);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("ADMIN_TOKEN", adminToken);
+    // each test stack tells relay --local where it is in a file of its own, never the user's
+    Path stackFile = Files.createTempDirectory("local-stack-").resolve("local-stack.json");
+    builder.environment().put("RELAY_LOCAL_STACK_FILE", stackFile.toString());
     builder.environment().putAll(env);
     Process process = builder.start();
     List<String> output = new CopyOnWriteArrayList<>();
-    RunningStack stack = new RunningStack(process, "http://127.0.0.1:" + port, adminToken, output);
+    RunningStack stack = new RunningStack(process, "http://127.0.0.1:" + port, adminToken, output, stackFile);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
