@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * What the commands print: human tables by default, the API's JSON with {@code --json}. Tables
- * are plain text, columns padded to their widest cell (cut at 60 characters), one line per row.
+ * are plain text, columns padded to their widest cell (cut at 60 characters but for the last,
+ * shown whole), one line per row.
  */
 public final class Output {
 
@@ -62,7 +63,8 @@ public final class Output {
     for (JsonNode row : rows) {
       String[] line = new String[columns.size()];
       for (int i = 0; i < line.length; i++) {
-        line[i] = cut(columns.get(i).cell().apply(row));
+        String cell = oneLine(columns.get(i).cell().apply(row));
+        line[i] = i == line.length - 1 ? cell : cut(cell); // the last column is shown whole
       }
       cells.add(line);
     }
@@ -100,9 +102,12 @@ public final class Output {
     return n.isValueNode() ? n.asText() : n.toString();
   }
 
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+  }
+
   private static String cut(String s) {
-    String one = s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
-    return one.length() <= MAX_CELL ? one : one.substring(0, MAX_CELL - 1) + "…";
+    return s.length() <= MAX_CELL ? s : s.substring(0, MAX_CELL - 1) + "…";
   }
 
   private static String pad(String s, int width, boolean last) {

@@ -104,16 +104,16 @@ public class DeliveryHandlerTest {
     List<Delivery> deliveries = conversionFor(Map.of("aff", fast.url("/fast?c={click_id}")),
         List.of(postback("slow", slow.url("/slow?c={click_id}"))));
 
-    long start = System.nanoTime();
     JsonNode response = run(deliveries.toArray(Delivery[]::new));
-    long millis = (System.nanoTime() - start) / 1_000_000;
 
     assertEquals(1, fast.received().size(), "the healthy destination is delivered");
     assertEquals(1, response.path("batchItemFailures").size(), "only the hanging one is retried");
-    assertTrue(millis < 5_000, "the batch is bounded by the 2 s read time-out, took " + millis + " ms");
     DeliveryAttempt timedOut = conversion(deliveries.get(0)).deliveries().stream()
         .filter(a -> a.target().equals("slow")).findFirst().orElseThrow();
     assertEquals("timeout", timedOut.error());
+    // the attempt's own measured latency, not this test's wall clock (which a loaded machine stretches)
+    assertTrue(timedOut.latencyMillis() < 4_000,
+        "cut at the 2 s read time-out, not after the 4 s hang: " + timedOut.latencyMillis() + " ms");
   }
 
   @Test

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * from the repository root, as a child process, on a free port, ready once it prints
  * {@code LOCAL STACK READY}. Assumes (skips the test class) until the artifacts are built.
  */
-final class RunningStack implements AutoCloseable {
+public final class RunningStack implements AutoCloseable {
 
   /** The summary's line for an event source: {@code SQS  ConversionQueue -> ConsumerFunction (batch ...}. */
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -70,11 +70,11 @@ final class RunningStack implements AutoCloseable {
    * @param env extra environment for the stack ({@code RELAY_*} ones reach the functions)
    */
   /** Where this stack tells {@code relay --local} its URL and token. */
-  Path stackFile() {
+  public Path stackFile() {
     return stackFile;
   }
 
-  static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout) throws Exception {
+  public static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout) throws Exception {
     Path repo = Path.of(System.getProperty("localruntime.repo-root", "../..")).toAbsolutePath().normalize();
     assumeTrue(Files.isRegularFile(repo.resolve("functions/lambda/target/function.zip")),
         "needs functions/lambda/target/function.zip (mvn -DskipTests package)");
@@ -124,7 +124,7 @@ final class RunningStack implements AutoCloseable {
    * {@code method pathAndQuery} against the stack, redirects not followed: the admin token on
    * {@code /admin/} paths, and {@code body} (none when null) as {@code contentType}, JSON when null.
    */
-  HttpResponse<String> send(String method, String pathAndQuery, String contentType, String body) throws Exception {
+  public HttpResponse<String> send(String method, String pathAndQuery, String contentType, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -138,20 +138,20 @@ final class RunningStack implements AutoCloseable {
   }
 
   /** The stack's own process (tests of its shutdown). */
-  Process process() {
+  public Process process() {
     return process;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return baseUrl;
   }
 
-  String adminToken() {
+  public String adminToken() {
     return adminToken;
   }
 
   /** Everything the stack (and its functions) printed so far. */
-  String output() {
+  public String output() {
     return String.join("\n", output);
   }
 
@@ -165,7 +165,7 @@ final class RunningStack implements AutoCloseable {
    *
    * @throws AssertionError the queues did not drain within {@code timeout}
    */
-  void awaitIdle(Duration timeout) throws InterruptedException {
+  public void awaitIdle(Duration timeout) throws InterruptedException {
     Map<String, String> queues = eventSourceQueues();
     long end = System.nanoTime() + timeout.toNanos();
     int idleRounds = 0;
