@@ -42,6 +42,12 @@ import java.util.stream.Collectors;
  *
  * <p>Re-delivery of the same queue message is safe: a conversion created or changed by this very
  * postback is recognised by its history, and only the deliveries still missing are made.
+ *
+ * <p>A batch shares its requests: its clicks are read in one round trip, the deliveries of all its
+ * postbacks go onto the delivery queue together (as few {@code SendMessageBatch} calls as the
+ * 10-entry limit allows), then its decisions onto the postback log together. A postback is
+ * finished only once both hold for it; when either fails, it is retried, and the retry finds its
+ * own conversion by its history and queues and records again (both are idempotent).
  */
 public final class AttributionService {
 
@@ -83,8 +89,9 @@ public final class AttributionService {
     record Finished(Result result) implements Attempt {}
 
     /**
-     * Not finished: a store or queue failed part-way ({@code cause}). Nothing is recorded on the
-     * postback log yet; its message must come again, and the retry makes only what is missing.
+     * Not finished: a store or queue failed part-way ({@code cause}). Its decision may or may not
+     * be on the postback log (a batch records together); its message must come again, and the
+     * retry makes only what is missing and records the same decision again.
      */
     record Retry(RuntimeException cause) implements Attempt {}
   }
@@ -97,6 +104,7 @@ public final class AttributionService {
     List<Postback> resolved = new ArrayList<>(batch.size());
     Set<String> lifetime = new HashSet<>();
     Map<String, Attempt> results = new LinkedHashMap<>();
+    Pending pending = new Pending();
     for (Postback p : batch) {
       if (p.clickId() != null) {
         resolved.add(p);
@@ -109,7 +117,7 @@ public final class AttributionService {
           lifetime.add(p.postbackId());
         } else {
           results.put(p.postbackId(),
-              new Attempt.Finished(Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)))));
+              new Attempt.Finished(Result.of(pending.record(p, Decision.rejected(Reason.UNKNOWN_CUSTOMER)))));
         }
       } catch (RuntimeException e) {
         results.put(p.postbackId(), retry(p, e));
@@ -121,12 +129,64 @@ public final class AttributionService {
     for (Postback p : resolved) {
       try {
         results.put(p.postbackId(), new Attempt.Finished(
-            attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId()))));
+            attribute(p, found.get(p.clickId()), campaignCache, lifetime.contains(p.postbackId()), pending)));
       } catch (RuntimeException e) {
+        pending.forget(p);
         results.put(p.postbackId(), retry(p, e));
       }
     }
+    pending.flush(results, batch);
     return results;
+  }
+
+  /**
+   * What the batch's finished postbacks still owe before they are done: their deliveries, queued
+   * together, then their decisions, recorded together, in that order (a decision on the log means
+   * its deliveries are queued).
+   */
+  private final class Pending {
+
+    private final Map<String, List<Delivery>> deliveries = new LinkedHashMap<>();
+    private final Map<String, PostbackRecord> records = new LinkedHashMap<>();
+
+    Decision record(Postback p, Decision decision) {
+      records.put(p.postbackId(), new PostbackRecord(p, decision, clock.instant()));
+      return decision;
+    }
+
+    void queue(Postback p, List<Delivery> queued) {
+      if (!queued.isEmpty()) {
+        deliveries.computeIfAbsent(p.postbackId(), k -> new ArrayList<>()).addAll(queued);
+      }
+    }
+
+    void forget(Postback p) {
+      deliveries.remove(p.postbackId());
+      records.remove(p.postbackId());
+    }
+
+    /** Queues, then records; a postback whose share failed becomes a {@link Attempt.Retry}. */
+    void flush(Map<String, Attempt> results, List<Postback> batch) {
+      Map<String, Postback> byId = new HashMap<>();
+      batch.forEach(p -> byId.put(p.postbackId(), p));
+      if (!deliveries.isEmpty()) {
+        try {
+          AttributionService.this.deliveries.send(deliveries.values().stream().flatMap(List::stream).toList());
+        } catch (RuntimeException e) {
+          deliveries.keySet().forEach(id -> {
+            records.remove(id);
+            results.put(id, retry(byId.get(id), e));
+          });
+        }
+      }
+      if (!records.isEmpty()) {
+        try {
+          log.recordAll(List.copyOf(records.values()));
+        } catch (RuntimeException e) {
+          records.keySet().forEach(id -> results.put(id, retry(byId.get(id), e)));
+        }
+      }
+    }
   }
 
   /** The finished postbacks of {@link #attributeBatch}, by id; one to be retried is absent. */
@@ -149,21 +209,22 @@ public final class AttributionService {
    * @param lifetime the click was found through a customer binding: the customer belongs to the
    *     affiliate for good, so the click's window and minimum age do not apply
    */
-  private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache, boolean lifetime) {
+  private Result attribute(Postback p, Click click, Map<String, Campaign> campaignCache, boolean lifetime,
+      Pending pending) {
     boolean remembered = false;
     if (click == null) {
       click = rememberedClick(p);
       remembered = click != null;
       if (click == null) {
-        return Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CLICK)));
+        return Result.of(pending.record(p, Decision.rejected(Reason.UNKNOWN_CLICK)));
       }
     }
     if (p.campaignId() != null && !p.campaignId().equals(click.campaignId())) {
-      return Result.of(recordAndReturn(p, Decision.rejected(Reason.CAMPAIGN_MISMATCH)));
+      return Result.of(pending.record(p, Decision.rejected(Reason.CAMPAIGN_MISMATCH)));
     }
     Campaign campaign = campaignCache.computeIfAbsent(click.campaignId(), id -> campaigns.find(id).orElse(null));
     if (campaign == null) {
-      return Result.of(recordAndReturn(p, Decision.rejected(Reason.UNKNOWN_CAMPAIGN)));
+      return Result.of(pending.record(p, Decision.rejected(Reason.UNKNOWN_CAMPAIGN)));
     }
     String key = Conversion.key(p.event(), p.txid(), campaign.allowRepeatSales());
     String conversionRef = click.clickId() + "/" + key;
@@ -180,20 +241,22 @@ public final class AttributionService {
         : conversions.find(click.clickId(), key); // a late status update of an existing conversion is fine
     if (existing.isEmpty()) {
       if (timing != null) {
-        return Result.of(recordAndReturn(p, Decision.rejected(timing)));
+        return Result.of(pending.record(p, Decision.rejected(timing)));
       }
       if (p.newCustomer() && p.customerId() != null) {
         customers.bind(campaign.id(), p.customerId(), click.clickId());
       }
       Decision decision = new Decision(Decision.Outcome.ATTRIBUTED, null, conversionRef);
       List<Delivery> queued = enqueue(key, candidate, campaign, Destination.Trigger.CREATED);
-      log.record(new PostbackRecord(p, decision, clock.instant()));
+      pending.queue(p, queued);
+      pending.record(p, decision);
       return new Result(decision, queued);
     }
-    return onExisting(p, existing.get(), key, conversionRef, click, campaign);
+    return onExisting(p, existing.get(), key, conversionRef, click, campaign, pending);
   }
 
-  private Result onExisting(Postback p, Conversion current, String key, String ref, Click click, Campaign campaign) {
+  private Result onExisting(Postback p, Conversion current, String key, String ref, Click click, Campaign campaign,
+      Pending pending) {
     if (current.touchedBy(p.postbackId())) {
       // this very message was processed before: finish its deliveries, change nothing else
       boolean created = current.postbackId().equals(p.postbackId());
@@ -207,17 +270,18 @@ public final class AttributionService {
           .reduce((first, second) -> second).orElseThrow();
       List<Delivery> queued = enqueue(key, withStatus(current, own.to()), campaign,
           own.from() == null ? Destination.Trigger.CREATED : Destination.Trigger.STATUS_CHANGE);
-      log.record(new PostbackRecord(p, decision, clock.instant()));
+      pending.queue(p, queued);
+      pending.record(p, decision);
       return new Result(decision, queued);
     }
     if (!current.txid().equals(p.txid())) {
-      return Result.of(recordAndReturn(p, new Decision(Decision.Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, ref)));
+      return Result.of(pending.record(p, new Decision(Decision.Outcome.REJECTED, Reason.REPEAT_NOT_ALLOWED, ref)));
     }
     if (p.status() == null || p.status() == current.status()) {
-      return Result.of(recordAndReturn(p, new Decision(Decision.Outcome.DUPLICATE, Reason.DUPLICATE, ref)));
+      return Result.of(pending.record(p, new Decision(Decision.Outcome.DUPLICATE, Reason.DUPLICATE, ref)));
     }
     if (!current.status().canBecome(p.status())) {
-      return Result.of(recordAndReturn(p,
+      return Result.of(pending.record(p,
           new Decision(Decision.Outcome.REJECTED, Reason.INVALID_STATUS_TRANSITION, ref)));
     }
     StatusChange change = new StatusChange(current.status(), p.status(), p.receivedAt(), p.postbackId());
@@ -227,7 +291,8 @@ public final class AttributionService {
     Conversion updated = withStatus(current, p.status());
     Decision decision = new Decision(Decision.Outcome.STATUS_UPDATED, null, ref);
     List<Delivery> queued = enqueue(key, updated, campaign, Destination.Trigger.STATUS_CHANGE);
-    log.record(new PostbackRecord(p, decision, clock.instant()));
+    pending.queue(p, queued);
+    pending.record(p, decision);
     return new Result(decision, queued);
   }
 
@@ -250,16 +315,12 @@ public final class AttributionService {
         .orElse(null);
   }
 
-  /** Queues one delivery per destination that fires for this conversion state and trigger. */
-  private List<Delivery> enqueue(String key, Conversion c, Campaign campaign, Destination.Trigger trigger) {
-    List<Delivery> queued = campaign.allDestinations().stream()
+  /** The deliveries owed: one per destination that fires for this conversion state and trigger. */
+  private static List<Delivery> enqueue(String key, Conversion c, Campaign campaign, Destination.Trigger trigger) {
+    return campaign.allDestinations().stream()
         .filter(d -> d.fires(c.affiliateId(), c.event(), c.status(), trigger))
         .map(d -> new Delivery(c.clickId(), key, d.id(), c.status(), null))
         .toList();
-    if (!queued.isEmpty()) {
-      deliveries.send(queued);
-    }
-    return queued;
   }
 
   private Conversion newConversion(Postback p, Click click, Campaign campaign) {
@@ -294,8 +355,10 @@ public final class AttributionService {
       payout = BigDecimal.ZERO;
     }
     Map<String, String> extra = new LinkedHashMap<>(click.extra());
-    extra.putAll(click.subs()); // kept on the conversion: deliveries outlive the click
     extra.putAll(p.extra());
+    // the click's sub ids win over a postback's parameter of the same name: they are the affiliate's,
+    // and kept on the conversion, deliveries read them there (they outlive the click)
+    extra.putAll(click.subs());
     if (p.customerId() != null) {
       extra.put("customer_id", p.customerId());
     }
@@ -321,10 +384,5 @@ public final class AttributionService {
 
   private static BigDecimal scale(BigDecimal value) {
     return value.setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
-  }
-
-  private Decision recordAndReturn(Postback p, Decision decision) {
-    log.record(new PostbackRecord(p, decision, clock.instant()));
-    return decision;
   }
 }

@@ -15,6 +15,14 @@ public interface PostbackLog {
 
   void record(PostbackRecord entry);
 
+  /**
+   * Records every entry, as {@link #record} each (idempotent per postback id); an adapter may share
+   * requests between them. When it throws, any of them may or may not be recorded.
+   */
+  default void recordAll(List<PostbackRecord> entries) {
+    entries.forEach(this::record);
+  }
+
   Optional<PostbackRecord> find(String postbackId);
 
   /** Every recorded postback that named {@code clickId} and is {@link PostbackRecord#indexedUnderClick indexed under it}, oldest first. */

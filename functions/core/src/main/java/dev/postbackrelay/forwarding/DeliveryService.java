@@ -121,7 +121,8 @@ public final class DeliveryService {
     if (!conversions.claim(d.clickId(), d.conversionKey(), destination.id(), d.status(), now.plus(CLAIM), now)) {
       return new DeliveryOutcome.RetryAfter(CLAIM);
     }
-    Attempt attempt = attempt(d, type, destination, announced(conversion, d), click(conversion), now);
+    Click click = type.readsTheClick() ? click(conversion) : conversion.rememberedClick();
+    Attempt attempt = attempt(d, type, destination, announced(conversion, d), click, now);
     conversions.recordDelivery(d.clickId(), d.conversionKey(), attempt.logged());
     DeliveryOutcome outcome;
     if (attempt.failure() == null) {

@@ -1,5 +1,6 @@
 package dev.postbackrelay.forwarding;
 
+import dev.postbackrelay.attribution.Conversion;
 import dev.postbackrelay.campaign.Destination;
 import dev.postbackrelay.campaign.DestinationSpec;
 import java.util.Optional;
@@ -26,6 +27,15 @@ public interface DestinationType extends DestinationSpec, RequestBuilder {
    */
   default Destination withCredentials(Destination destination, AccessTokens tokens) {
     return destination;
+  }
+
+  /**
+   * Whether its request needs the visitor's click as stored (IP, user agent, ad-platform click ids),
+   * so that a delivery reads the click; a type that reads only what the conversion remembers of it
+   * (its ids and sub ids: {@link Conversion#rememberedClick}) answers false and costs no read.
+   */
+  default boolean readsTheClick() {
+    return true;
   }
 
   /**

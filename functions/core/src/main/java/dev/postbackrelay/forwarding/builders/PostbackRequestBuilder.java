@@ -72,6 +72,12 @@ public final class PostbackRequestBuilder implements DestinationType {
     return true;
   }
 
+  /** The macros read the click's ids and sub ids only, which the conversion remembers. */
+  @Override
+  public boolean readsTheClick() {
+    return false;
+  }
+
   @Override
   public DeliveryPlan plan(Destination destination, Conversion conversion, Click click, String idempotencyKey,
       Instant now) {

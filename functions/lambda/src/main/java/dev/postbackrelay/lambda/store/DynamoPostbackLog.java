@@ -52,6 +52,24 @@ public final class DynamoPostbackLog implements PostbackLog {
 
   @Override
   public void record(PostbackRecord entry) {
+    recordAll(List.of(entry));
+  }
+
+  /** Every entry's items, in as few {@code BatchWriteItem} calls as the 25-item limit allows. */
+  @Override
+  public void recordAll(List<PostbackRecord> entries) {
+    List<WriteRequest> writes = new ArrayList<>();
+    entries.forEach(e -> writes.addAll(items(e)));
+    for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+      BatchWrites.writeAll(dynamo, Map.of(table, writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE))));
+    }
+  }
+
+  /** DynamoDB's limit of items per {@code BatchWriteItem}. */
+  static final int MAX_BATCH_WRITE = 25;
+
+  /** The entry's items: under its postback id, its log copies, and (where indexed) under its click. */
+  private List<WriteRequest> items(PostbackRecord entry) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(POSTBACK_ID, s(entry.postback().postbackId()));
     item.put(RECORD, s(PostbackJson.write(entry.postback())));
@@ -83,8 +101,7 @@ public final class DynamoPostbackLog implements PostbackLog {
       copy.put(SK, s(POSTBACK_COPY_PREFIX + entry.postback().postbackId()));
       writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(copy).build()).build());
     }
-    Map<String, List<WriteRequest>> request = Map.of(table, writes);
-    BatchWrites.writeAll(dynamo, request);
+    return writes;
   }
 
   @Override
