@@ -2,6 +2,7 @@ package dev.postbackrelay.stats;
 
 import dev.postbackrelay.common.Reason;
 import dev.postbackrelay.common.RejectedException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -66,8 +67,9 @@ public final class Reports {
         addTo(rows, q, item, null, null, true);
         continue;
       }
-      if (item.counters().get(Counters.CLICKS).signum() != 0) {
-        addTo(rows, q, item, null, null, true);
+      BigDecimal clicks = item.counters().get(Counters.CLICKS);
+      if (clicks.signum() != 0) {
+        addTo(rows, q, new StatsRow(item.key(), new Counters().add(Counters.CLICKS, clicks)), null, null, true);
       }
       for (String event : events(item.counters())) {
         addTo(rows, q, item, event, event, false);

@@ -71,6 +71,7 @@ class ReportsTest {
     assertEquals(3, rows.size());
     assertNull(rows.get(0).group().get(Dimension.EVENT));
     assertEquals(4, rows.get(0).clicks());
+    assertEquals(0, rows.get(0).conversionCount());
     assertEquals("lead", rows.get(1).group().get(Dimension.EVENT));
     assertEquals(2L, rows.get(1).conversions().get(ConversionStatus.APPROVED));
   }
