@@ -17,7 +17,8 @@ class HttpApiTest {
       "PUT /admin/campaigns/{campaign_id}", "GET /admin/postbacks", "GET /admin/postbacks/{postback_id}",
       "GET /admin/clicks", "GET /admin/conversions", "GET /admin/deliveries",
       "POST /admin/deliveries/{delivery_id}/retry", "GET /admin/clicks/{click_id}",
-      "POST /admin/deliveries/replay", "GET /admin/campaigns/{campaign_id}/postback-urls");
+      "POST /admin/deliveries/replay", "GET /admin/campaigns/{campaign_id}/postback-urls",
+      "GET /admin/reports");
 
   final Template template = Template.get();
 
