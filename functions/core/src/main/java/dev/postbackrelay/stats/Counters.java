@@ -50,7 +50,7 @@ public final class Counters {
   }
 
   /** Adds one conversion ({@code sign} 1) or takes it away ({@code sign} -1), with its money. */
-  Counters conversion(Fact.Conversion c, int sign) {
+  Counters conversion(Fact.Converted c, int sign) {
     BigDecimal s = BigDecimal.valueOf(sign);
     String suffix = c.status().code() + "#" + c.event();
     add(COUNT + "#" + suffix, s);

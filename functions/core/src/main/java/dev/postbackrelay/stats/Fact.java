@@ -18,8 +18,8 @@ public sealed interface Fact {
   Instant at();
 
   /** A click, counted once when it is stored. */
-  record Click(String campaignId, String affiliateId, String sub1, Instant at) implements Fact {
-    public Click {
+  record Clicked(String campaignId, String affiliateId, String sub1, Instant at) implements Fact {
+    public Clicked {
       sub1 = sub1 == null ? "" : sub1;
     }
   }
@@ -31,10 +31,10 @@ public sealed interface Fact {
    *     had a rate for it); null when the postback sent none
    * @param payout the commission in {@code payoutCurrency}; null when none
    */
-  record Conversion(String campaignId, String affiliateId, String sub1, String event, ConversionStatus status,
+  record Converted(String campaignId, String affiliateId, String sub1, String event, ConversionStatus status,
       Instant at, BigDecimal revenue, String revenueCurrency, BigDecimal payout, String payoutCurrency)
       implements Fact {
-    public Conversion {
+    public Converted {
       sub1 = sub1 == null ? "" : sub1;
     }
   }

@@ -28,7 +28,7 @@ public final class StatsAggregator {
         }
       }
       case MODIFY -> {
-        if (change.before() instanceof Fact.Conversion before && change.after() instanceof Fact.Conversion after
+        if (change.before() instanceof Fact.Converted before && change.after() instanceof Fact.Converted after
             && !counted(before).equals(counted(after))) {
           out.add(Map.entry(before, new Counters().conversion(before, -1)));
           out.add(Map.entry(after, new Counters().conversion(after, 1)));
@@ -70,12 +70,12 @@ public final class StatsAggregator {
   }
 
   private static Counters plus(Fact f) {
-    return f instanceof Fact.Conversion c ? new Counters().conversion(c, 1)
+    return f instanceof Fact.Converted c ? new Counters().conversion(c, 1)
         : new Counters().add(Counters.CLICKS, BigDecimal.ONE);
   }
 
   /** What of a conversion the counters see: a change elsewhere (deliveries, claims) is no change. */
-  private static List<Object> counted(Fact.Conversion c) {
+  private static List<Object> counted(Fact.Converted c) {
     return Arrays.asList(c.campaignId(), c.affiliateId(), c.sub1(), c.event(), c.status(), c.at(),
         c.revenue(), c.revenueCurrency(), c.payout(), c.payoutCurrency());
   }

@@ -20,12 +20,12 @@ class StatsAggregatorTest {
   private static final Instant T0 = Instant.parse("2025-03-01T12:40:00Z");
   private static final SubAdmission ALL = (c, d, s) -> true;
 
-  static Fact.Click click(String sub1, Instant at) {
-    return new Fact.Click("c1", "a1", sub1, at);
+  static Fact.Clicked click(String sub1, Instant at) {
+    return new Fact.Clicked("c1", "a1", sub1, at);
   }
 
-  static Fact.Conversion conversion(ConversionStatus status, String revenue, String payout) {
-    return new Fact.Conversion("c1", "a1", "s1", "sale", status, T0, new BigDecimal(revenue), "USD",
+  static Fact.Converted conversion(ConversionStatus status, String revenue, String payout) {
+    return new Fact.Converted("c1", "a1", "s1", "sale", status, T0, new BigDecimal(revenue), "USD",
         new BigDecimal(payout), "USD");
   }
 

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads the tracking table's stream event (Lambda's DynamoDB event JSON) into facts: a click item
- * is a {@link Fact.Click}, a conversion item a {@link Fact.Conversion}, any other item nothing. A
+ * is a {@link Fact.Clicked}, a conversion item a {@link Fact.Converted}, any other item nothing. A
  * removal by the service ({@code userIdentity} {@code dynamodb.amazonaws.com}) is the time to live.
  */
 public final class StreamEvents {
@@ -57,7 +57,7 @@ public final class StreamEvents {
     }
     String sub1 = Attr.stringMap(item, sk.equals(CLICK_SK) ? SUBS : EXTRA).get("sub1");
     if (sk.equals(CLICK_SK)) {
-      return new Fact.Click(Attr.str(item, CAMPAIGN_ID), Attr.str(item, AFFILIATE_ID), sub1,
+      return new Fact.Clicked(Attr.str(item, CAMPAIGN_ID), Attr.str(item, AFFILIATE_ID), sub1,
           Attr.millis(item, CREATED_AT));
     }
     if (!sk.startsWith(CONVERSION_PREFIX)) {
@@ -69,7 +69,7 @@ public final class StreamEvents {
       revenue = Attr.decimal(item, AMOUNT);
       revenueCurrency = Attr.str(item, CURRENCY);
     }
-    return new Fact.Conversion(Attr.str(item, CAMPAIGN_ID), Attr.str(item, AFFILIATE_ID), sub1,
+    return new Fact.Converted(Attr.str(item, CAMPAIGN_ID), Attr.str(item, AFFILIATE_ID), sub1,
         Attr.str(item, EVENT), ConversionStatus.fromCode(Attr.str(item, STATUS)),
         Instant.ofEpochMilli(Attr.num(item, CREATED_AT)), revenue, revenueCurrency, Attr.decimal(item, PAYOUT),
         Attr.str(item, PAYOUT_CURRENCY));

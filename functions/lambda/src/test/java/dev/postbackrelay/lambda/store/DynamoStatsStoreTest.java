@@ -48,7 +48,7 @@ class DynamoStatsStoreTest {
     BigInteger base = new BigInteger("4421584500000000017450439091000000"); // 34 digits
     for (int i = 0; i < 30; i++) {
       out.add(new StreamChange(base.add(BigInteger.valueOf(i)), StreamChange.Kind.INSERT, null,
-          new Fact.Click(campaign, i % 2 == 0 ? "a1" : "a2", "s" + i % 3, T0.plus(Duration.ofMinutes(i * 3)))));
+          new Fact.Clicked(campaign, i % 2 == 0 ? "a1" : "a2", "s" + i % 3, T0.plus(Duration.ofMinutes(i * 3)))));
     }
     for (int i = 30; i < 40; i++) {
       var pending = conversion(ConversionStatus.PENDING, i);
@@ -63,8 +63,8 @@ class DynamoStatsStoreTest {
     return out;
   }
 
-  private Fact.Conversion conversion(ConversionStatus status, int i) {
-    return new Fact.Conversion(campaign, "a1", "s1", "sale", status, T0.plus(Duration.ofMinutes(i)),
+  private Fact.Converted conversion(ConversionStatus status, int i) {
+    return new Fact.Converted(campaign, "a1", "s1", "sale", status, T0.plus(Duration.ofMinutes(i)),
         new BigDecimal("10.01"), "USD", new BigDecimal("1.10"), "USD");
   }
 
@@ -176,7 +176,7 @@ class DynamoStatsStoreTest {
     List<StreamChange> changes = new ArrayList<>();
     for (int i = 0; i < 31 * 48; i++) {
       changes.add(new StreamChange(BigInteger.valueOf(i + 1), StreamChange.Kind.INSERT, null,
-          new Fact.Click(c, "a1", "", start.plus(StatsKey.HALF_HOUR.multipliedBy(i)))));
+          new Fact.Clicked(c, "a1", "", start.plus(StatsKey.HALF_HOUR.multipliedBy(i)))));
     }
     StatsService s = service(() -> { });
     for (int from = 0; from < changes.size(); from += 100) {
