@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * </pre>
  * Each item holds its counters (named by {@link Counters}), its key's values as attributes, and per
  * stream shard {@code seq_<shard>}: the highest sequence number applied, zero-padded to 48 digits so
- * that string order is number order. {@link #add} is one conditional {@code UpdateItem}: {@code ADD}
+ * that string order is number order, and {@code writes}, the writes that applied records to it.
+ * {@link #add} is one conditional {@code UpdateItem}: {@code ADD}
  * the records' counters and {@code SET} the seq, if the stored seq is absent or below the first
  * record's; when it is not, the item is read from the failed condition and only the records above
  * it are applied (conditional on that seq). A report reads one partition per campaign and UTC day.
@@ -47,6 +48,8 @@ public final class DynamoStatsStore implements StatsStore {
   static final String START = "start";
   static final String SEQ_PREFIX = "seq_";
   static final int SEQ_DIGITS = 48;
+  /** How many writes applied records to the item (the benchmark's writes per 1,000 events). */
+  static final String WRITES = "writes";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -98,7 +101,9 @@ public final class DynamoStatsStore implements StatsStore {
       values.put(":sub", s(key.sub1()));
       set.append(", #sub = :sub");
     }
-    List<String> adds = new ArrayList<>();
+    List<String> adds = new ArrayList<>(List.of("#writes :one"));
+    names.put("#writes", WRITES);
+    values.put(":one", Attr.n(1));
     int i = 0;
     for (var counter : sum.asMap().entrySet()) {
       names.put("#c" + i, counter.getKey());
@@ -106,7 +111,7 @@ public final class DynamoStatsStore implements StatsStore {
       adds.add("#c" + i + " :c" + i);
       i++;
     }
-    String expression = set + (adds.isEmpty() ? "" : " ADD " + String.join(", ", adds));
+    String expression = set + " ADD " + String.join(", ", adds);
     dynamo.updateItem(b -> b.tableName(table).key(key(key)).updateExpression(expression)
         .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
