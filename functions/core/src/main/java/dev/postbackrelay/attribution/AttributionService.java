@@ -354,6 +354,8 @@ public final class AttributionService {
     } else {
       payout = BigDecimal.ZERO;
     }
+    BigDecimal revenue = p.amount() == null ? null : rate.map(r -> scale(p.amount().multiply(r))).orElse(p.amount());
+    String revenueCurrency = p.amount() == null ? null : rate.isPresent() ? campaign.currency() : currency;
     Map<String, String> extra = new LinkedHashMap<>(click.extra());
     extra.putAll(p.extra());
     // the click's sub ids win over a postback's parameter of the same name: they are the affiliate's,
@@ -366,7 +368,7 @@ public final class AttributionService {
         .affiliateId(click.affiliateId()).status(status).amount(p.amount()).currency(currency).payout(payout)
         .payoutCurrency(payoutCurrency).createdAt(p.receivedAt()).postbackId(p.postbackId()).extra(extra)
         .history(List.of(new StatusChange(null, status, p.receivedAt(), p.postbackId()))).payoutNote(payoutNote)
-        .build();
+        .revenue(revenue).revenueCurrency(revenueCurrency).build();
   }
 
   /**

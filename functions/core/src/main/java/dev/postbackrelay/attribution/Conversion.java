@@ -20,6 +20,9 @@ import java.util.Map;
  * @param payoutNote why the payout is not what the postback said, when it sent one that the
  *     campaign's {@code postback_payout} does not let count (e.g. an unauthenticated postback); null
  *     otherwise
+ * @param revenue the sale value counted in reports: {@code amount} converted into the campaign's currency
+ *     by the same rate as the payout, or {@code amount} itself where attribution had no rate; null with no amount
+ * @param revenueCurrency the currency of {@code revenue}
  */
 public record Conversion(
     String clickId,
@@ -37,7 +40,9 @@ public record Conversion(
     Map<String, String> extra,
     List<StatusChange> history,
     List<DeliveryAttempt> deliveries,
-    String payoutNote) {
+    String payoutNote,
+    BigDecimal revenue,
+    String revenueCurrency) {
 
   /** This conversion with another status, all else equal. */
   public Conversion withStatus(ConversionStatus newStatus) {
@@ -99,7 +104,8 @@ public record Conversion(
     return new Builder()
         .clickId(clickId).event(event).txid(txid).campaignId(campaignId).affiliateId(affiliateId).status(status)
         .amount(amount).currency(currency).payout(payout).payoutCurrency(payoutCurrency).createdAt(createdAt)
-        .postbackId(postbackId).extra(extra).history(history).deliveries(deliveries).payoutNote(payoutNote);
+        .postbackId(postbackId).extra(extra).history(history).deliveries(deliveries).payoutNote(payoutNote)
+        .revenue(revenue).revenueCurrency(revenueCurrency);
   }
 
   /** Names each component of a {@link Conversion}; the only caller of its canonical constructor. */
@@ -120,6 +126,8 @@ public record Conversion(
     private List<StatusChange> history;
     private List<DeliveryAttempt> deliveries;
     private String payoutNote;
+    private BigDecimal revenue;
+    private String revenueCurrency;
 
     private Builder() {}
 
@@ -203,9 +211,19 @@ public record Conversion(
       return this;
     }
 
+    public Builder revenue(BigDecimal revenue) {
+      this.revenue = revenue;
+      return this;
+    }
+
+    public Builder revenueCurrency(String revenueCurrency) {
+      this.revenueCurrency = revenueCurrency;
+      return this;
+    }
+
     public Conversion build() {
       return new Conversion(clickId, event, txid, campaignId, affiliateId, status, amount, currency, payout,
-          payoutCurrency, createdAt, postbackId, extra, history, deliveries, payoutNote);
+          payoutCurrency, createdAt, postbackId, extra, history, deliveries, payoutNote, revenue, revenueCurrency);
     }
   }
 }

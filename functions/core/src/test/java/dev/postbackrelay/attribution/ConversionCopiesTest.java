@@ -24,7 +24,7 @@ class ConversionCopiesTest {
         .extra(Map.of("sub1", "s1", "sub10", "s10", "utm_source", "fb"))
         .history(List.of(new StatusChange(null, ConversionStatus.PENDING, T0, "pb-1")))
         .deliveries(List.of(new DeliveryAttempt("affiliate:aff-1", ConversionStatus.PENDING, T0, 200, 12, null)))
-        .payoutNote("payout_ignored").build();
+        .payoutNote("payout_ignored").revenue(new BigDecimal("54.35")).revenueCurrency("USD").build();
   }
 
   @Test
@@ -32,7 +32,8 @@ class ConversionCopiesTest {
     Conversion other = Conversion.builder().clickId("click-2").event("lead").txid("T-2").campaignId("camp-2")
         .affiliateId("aff-2").status(ConversionStatus.APPROVED).amount(new BigDecimal("7")).currency("GBP")
         .payout(BigDecimal.ONE).payoutCurrency("GBP").createdAt(T0.plusSeconds(1)).postbackId("pb-2")
-        .extra(Map.of("x", "y")).history(List.of()).deliveries(List.of()).payoutNote(null).build();
+        .extra(Map.of("x", "y")).history(List.of()).deliveries(List.of()).payoutNote(null).revenue(BigDecimal.TEN)
+        .revenueCurrency("GBP").build();
 
     assertBuilderSetsEachComponentByName(full(), other);
   }

@@ -18,9 +18,9 @@ class FunctionDeploymentTest {
   final Template template = Template.get();
 
   @Test
-  void thereAreTheFiveRelayFunctions() {
+  void thereAreTheSixRelayFunctions() {
     assertEquals(Set.of("ClickFunction", "PostbackFunction", "ConversionConsumerFunction", "DeliveryFunction",
-        "AdminFunction"), Set.copyOf(template.relayFunctions()));
+        "AdminFunction", "StatsFunction"), Set.copyOf(template.relayFunctions()));
   }
 
   @Test

@@ -18,7 +18,7 @@ class HttpApiTest {
       "GET /admin/clicks", "GET /admin/conversions", "GET /admin/deliveries",
       "POST /admin/deliveries/{delivery_id}/retry", "GET /admin/clicks/{click_id}",
       "POST /admin/deliveries/replay", "GET /admin/campaigns/{campaign_id}/postback-urls",
-      "POST /admin/postbacks/dry-run");
+      "POST /admin/postbacks/dry-run", "GET /admin/reports");
 
   final Template template = Template.get();
 

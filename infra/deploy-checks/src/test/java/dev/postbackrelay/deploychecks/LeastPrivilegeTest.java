@@ -82,10 +82,15 @@ class LeastPrivilegeTest {
           "dynamodb:BatchGetItem", Set.of("TrackingTable"),
           "dynamodb:UpdateItem", Set.of("CampaignsTable"),
           "dynamodb:Query", Set.of("TrackingTable", "${CampaignsTable.Arn}/index/by-status",
-              "${TrackingTable.Arn}/index/by-campaign"),
+              "${TrackingTable.Arn}/index/by-campaign", "StatsTable"),
           "sqs:ReceiveMessage", Set.of("DeliveryDeadLetterQueue"),
           "sqs:DeleteMessage", Set.of("DeliveryDeadLetterQueue"),
-          "sqs:SendMessage", Set.of("DeliveryQueue")));
+          "sqs:SendMessage", Set.of("DeliveryQueue")),
+      // the stats counters and the day's admitted subs; the stream reads and the on-failure queue are
+      // granted by SAM with the DynamoDB event (AWSLambdaDynamoDBExecutionRole, the destination's policy)
+      "StatsFunction", Map.of(
+          "dynamodb:UpdateItem", Set.of("StatsTable"),
+          "dynamodb:PutItem", Set.of("StatsTable")));
 
   final Template template = Template.get();
 

@@ -22,13 +22,14 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates the DynamoDB tables and SQS queues that {@code template.yaml} declares, under their
  * logical ids, so that the local stand-ins hold exactly the resources a deployment would: key
- * schemas, secondary indexes, visibility timeouts and dead-letter redrive come from the template,
+ * schemas, secondary indexes, streams, visibility timeouts and dead-letter redrive come from the template,
  * never from a second description.
  */
 final class TemplateProvisioner {
@@ -87,6 +88,10 @@ final class TemplateProvisioner {
         .toList();
     if (!indexes.isEmpty()) {
       request.globalSecondaryIndexes(indexes);
+    }
+    if (props.get("StreamSpecification") != null) {
+      request.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+          .streamViewType((String) map(props.get("StreamSpecification")).get("StreamViewType")).build());
     }
     try {
       dynamo.createTable(request.build());

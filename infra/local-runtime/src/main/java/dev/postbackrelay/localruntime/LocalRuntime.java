@@ -14,7 +14,9 @@ import dev.postbackrelay.localruntime.template.FunctionDefinition;
 import dev.postbackrelay.localruntime.template.HttpRoute;
 import dev.postbackrelay.localruntime.template.LocalValues;
 import dev.postbackrelay.localruntime.template.SamTemplate;
+import dev.postbackrelay.localruntime.streams.StreamEventSourcePoller;
 import dev.postbackrelay.localruntime.template.SqsEventSource;
+import dev.postbackrelay.localruntime.template.StreamEventSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,6 +36,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -59,6 +63,10 @@ public final class LocalRuntime implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<FunctionPool> pools = new ArrayList<>();
   private final List<SqsEventSourcePoller> pollers = new ArrayList<>();
+  private final List<StreamEventSourcePoller> streamPollers = new ArrayList<>();
+  private final List<String> streamLines = new ArrayList<>();
+  private DynamoDbStreamsClient streams;
+  private DynamoDbClient dynamo;
   private Path workDir;
   private LocalAwsProcess localAws;
   private ApiGateway gateway;
@@ -109,6 +117,7 @@ public final class LocalRuntime implements AutoCloseable {
     gateway = new ApiGateway(settings.port(), GATEWAY_THREADS, routes, byName, json);
     awaitFunctions();
     startPollers(functions, values, byName);
+    startStreamPollers(template, functions, values, byName);
     gateway.start();
     String base = "http://127.0.0.1:" + gateway.port();
     stackFile = StackFile.write(StackFile.path(System.getenv()), base, settings.adminToken());
@@ -182,6 +191,7 @@ public final class LocalRuntime implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("AWS_ENDPOINT_URL_DYNAMODB", localAws.endpoints().dynamodb());
     env.put("AWS_ENDPOINT_URL_SQS", localAws.endpoints().sqs());
+    env.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", localAws.endpoints().dynamodb());
     env.put("AWS_REGION", LocalValues.REGION);
     env.put("AWS_ACCESS_KEY_ID", "test");
     env.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -209,6 +219,36 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
+  /** One poller per DynamoDB event, on the table's stream in DynamoDB Local (one shard reader, as Lambda has). */
+  private void startStreamPollers(SamTemplate template, List<FunctionDefinition> functions, LocalValues values,
+      Map<String, FunctionPool> pools) {
+    for (FunctionDefinition function : functions) {
+      for (StreamEventSource source : template.streamEvents(function.logicalId())) {
+        if (streams == null) {
+          var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+          URI endpoint = URI.create(localAws.endpoints().dynamodb());
+          streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+              .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+          dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+              .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        String streamArn = dynamo.describeTable(b -> b.tableName(source.tableLogicalId())).table().latestStreamArn();
+        if (streamArn == null) {
+          throw new IllegalStateException(source.tableLogicalId() + " has no stream: its StreamSpecification is missing");
+        }
+        StreamEventSourcePoller poller = new StreamEventSourcePoller(streams, sqs, streamArn,
+            source.onFailureQueueLogicalId() == null ? null : values.queueUrl(source.onFailureQueueLogicalId()), source,
+            pools.get(function.logicalId()), json);
+        streamPollers.add(poller);
+        poller.start();
+        streamLines.add(String.format("  Stream       %s -> %s (batch %d, window %d s, bisect %s, retries %d%s)",
+            source.tableLogicalId(), function.logicalId(), source.batchSize(), source.maximumBatchingWindowSeconds(),
+            source.bisectBatchOnFunctionError(), source.maximumRetryAttempts(),
+            source.reportBatchItemFailures() ? ", ReportBatchItemFailures" : ""));
+      }
+    }
+  }
+
   private void printSummary(List<FunctionDefinition> functions, List<String> notStarted, RouteTable routes,
       Duration startup) {
     String base = "http://127.0.0.1:" + gateway.port();
@@ -228,6 +268,7 @@ public final class LocalRuntime implements AutoCloseable {
             settings.retryVisibilityTimeout() == null ? "" : ", failed messages return after " + settings.retryVisibilityTimeout() + " s"));
       }
     }
+    lines.addAll(streamLines);
     if (!notStarted.isEmpty()) {
       lines.add("  Not started  " + String.join(", ", notStarted) + " (no HttpApi or SQS event invokes them locally)");
     }
@@ -255,8 +296,10 @@ public final class LocalRuntime implements AutoCloseable {
         gateway.close();
       }
       pollers.forEach(p -> p.stop(Duration.ZERO));
+      streamPollers.forEach(p -> p.stop(Duration.ZERO));
       pools.parallelStream().forEach(FunctionPool::close);
       pollers.forEach(p -> p.stop(Duration.ofSeconds(2)));
+      streamPollers.forEach(p -> p.stop(Duration.ofSeconds(2)));
       if (sqs != null) {
         sqs.close();
       }

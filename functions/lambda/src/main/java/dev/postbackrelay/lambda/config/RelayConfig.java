@@ -45,8 +45,26 @@ public interface RelayConfig {
   @WithDefault("10s")
   Duration campaignCacheTtl();
 
+  /** The stats table: report counters per campaign, affiliate, sub and half hour (StatsFunction, AdminFunction). */
+  Optional<String> statsTable();
+
+  Stats stats();
+
   /** Exchange rates per US dollar, {@code EUR=0.92,GBP=0.79}; empty means no conversion. */
   Optional<String> rates();
+
+  /** The stats function. */
+  interface Stats {
+    /**
+     * The local stack's crash test only (never set by {@code template.yaml}): the process halts after
+     * this many stats writes, once, as a container killed mid-batch does; {@link #crashOnceMarker} notes
+     * that it did, so the restarted process goes on.
+     */
+    Optional<Integer> crashAfterWrites();
+
+    /** The file whose existence says the crash of {@link #crashAfterWrites} has happened. */
+    Optional<String> crashOnceMarker();
+  }
 
   /** Where the click-id MAC keys come from: exactly one of the two. */
   interface ClickId {

@@ -10,6 +10,7 @@ import dev.postbackrelay.lambda.admin.AdminApi;
 import dev.postbackrelay.lambda.admin.AdminAuth;
 import dev.postbackrelay.lambda.admin.DryRunApi;
 import dev.postbackrelay.lambda.admin.LogsApi;
+import dev.postbackrelay.lambda.admin.ReportsApi;
 import dev.postbackrelay.lambda.http.HttpRequests;
 import dev.postbackrelay.lambda.http.HttpResponses;
 import jakarta.inject.Inject;
@@ -31,12 +32,17 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
   LogsApi logs;
   @Inject
   DryRunApi dryRuns;
+  @Inject
+  ReportsApi reports;
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     try {
       auth.check(event);
       Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+      if ("GET /admin/reports".equals(event.getRouteKey())) {
+        return ReturnReport.of(reports.report(HttpRequests.query(event)));
+      }
       var body = switch (String.valueOf(event.getRouteKey())) {
         case "GET /admin/campaigns" -> admin.listCampaigns(HttpRequests.query(event));
         case "PUT /admin/campaigns/{campaign_id}" -> admin.putCampaign(path.get("campaign_id"), HttpRequests.body(event));

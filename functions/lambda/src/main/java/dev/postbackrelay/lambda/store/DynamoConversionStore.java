@@ -63,6 +63,8 @@ public final class DynamoConversionStore implements ConversionStore {
     putIfPresent(item, PAYOUT, c.payout());
     putIfPresent(item, PAYOUT_CURRENCY, c.payoutCurrency());
     putIfPresent(item, PAYOUT_NOTE, c.payoutNote());
+    putIfPresent(item, REVENUE, c.revenue());
+    putIfPresent(item, REVENUE_CURRENCY, c.revenueCurrency());
     item.put(CREATED_AT, n(c.createdAt().toEpochMilli()));
     item.put(POSTBACK_ID, s(c.postbackId()));
     item.put(EXTRA, Attr.stringMap(c.extra()));
@@ -209,6 +211,8 @@ public final class DynamoConversionStore implements ConversionStore {
         .history(history)
         .deliveries(deliveries)
         .payoutNote(str(item, PAYOUT_NOTE))
+        .revenue(decimal(item, REVENUE))
+        .revenueCurrency(str(item, REVENUE_CURRENCY))
         .build();
   }
 }

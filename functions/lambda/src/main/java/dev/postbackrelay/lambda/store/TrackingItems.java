@@ -54,6 +54,8 @@ final class TrackingItems {
   static final String PAYOUT = "payout";
   static final String PAYOUT_CURRENCY = "payout_currency";
   static final String PAYOUT_NOTE = "payout_note";
+  static final String REVENUE = "revenue";
+  static final String REVENUE_CURRENCY = "revenue_currency";
   static final String POSTBACK_ID = "postback_id";
   static final String HISTORY = "history";
   static final String DELIVERIES = "deliveries";

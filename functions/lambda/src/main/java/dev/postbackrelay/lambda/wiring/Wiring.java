@@ -33,12 +33,17 @@ import dev.postbackrelay.lambda.store.DynamoDeliveryLog;
 import dev.postbackrelay.lambda.store.DynamoPostbackLog;
 import dev.postbackrelay.lambda.store.DynamoReceivedLog;
 import dev.postbackrelay.lambda.store.DynamoSignatureReplayStore;
+import dev.postbackrelay.lambda.store.DynamoStatsStore;
+import dev.postbackrelay.lambda.store.DynamoSubAdmission;
+import dev.postbackrelay.lambda.store.StreamShards;
 import dev.postbackrelay.logs.RefusalRecorder;
 import dev.postbackrelay.net.OutboundGuard;
 import dev.postbackrelay.postback.ConversionQueue;
 import dev.postbackrelay.postback.PostbackIds;
 import dev.postbackrelay.postback.PostbackService;
 import dev.postbackrelay.postback.SignatureReplayStore;
+import dev.postbackrelay.stats.StatsService;
+import dev.postbackrelay.stats.StatsStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -51,6 +56,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -154,6 +160,27 @@ public class Wiring {
   private static <T> T onTrackingTable(BiFunction<DynamoDbClient, String, T> adapter, DynamoDbClient dynamo,
       RelayConfig config) {
     return adapter.apply(dynamo, config.trackingTable());
+  }
+
+  /** The stats table's store; the stats function's writes pass the crash test's counter when it is set. */
+  @Produces
+  @Singleton
+  StatsStore statsStore(DynamoDbClient dynamo, RelayConfig config) {
+    String table = config.statsTable().orElseThrow(() -> new IllegalStateException("set RELAY_STATS_TABLE"));
+    return new DynamoStatsStore(dynamo, table, CrashTest.from(config.stats()));
+  }
+
+  @Produces
+  @Singleton
+  StatsService statsService(StatsStore store, DynamoDbClient dynamo, RelayConfig config) {
+    return new StatsService(store, new DynamoSubAdmission(dynamo, config.statsTable().orElseThrow()));
+  }
+
+  @Produces
+  @Singleton
+  StreamShards streamShards(RelayConfig config) {
+    return new StreamShards(DynamoDbStreamsClient.builder().httpClient(http(config.aws()))
+        .overrideConfiguration(bounded(config.aws())).build());
   }
 
   @Produces

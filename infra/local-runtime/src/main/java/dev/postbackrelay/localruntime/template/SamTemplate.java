@@ -62,7 +62,7 @@ public final class SamTemplate {
     return functionIds().stream().filter(id -> !invocableIds().contains(id)).toList();
   }
 
-  /** Every function an HttpApi or SQS event invokes, Globals applied, environment resolved, in template order. */
+  /** Every function an HttpApi, SQS or DynamoDB event invokes, Globals applied, environment resolved, in template order. */
   public List<FunctionDefinition> functions(ValueResolver resolver) {
     List<FunctionDefinition> functions = new ArrayList<>();
     for (String id : invocableIds()) {
@@ -81,7 +81,8 @@ public final class SamTemplate {
 
   private List<String> invocableIds() {
     return functionIds().stream().filter(id -> !httpRoutes(properties(id)).isEmpty()
-        || map(properties(id).get("Events")).values().stream().anyMatch(e -> "SQS".equals(map(e).get("Type"))))
+        || map(properties(id).get("Events")).values().stream()
+            .anyMatch(e -> "SQS".equals(map(e).get("Type")) || "DynamoDB".equals(map(e).get("Type"))))
         .toList();
   }
 
@@ -188,6 +189,29 @@ public final class SamTemplate {
             batch == null ? SqsEventSource.DEFAULT_BATCH_SIZE : Integer.parseInt(String.valueOf(batch)),
             window == null ? 0 : Integer.parseInt(String.valueOf(window)),
             types.contains("ReportBatchItemFailures")));
+      }
+    }
+    return sources;
+  }
+
+  /** The {@code DynamoDB} stream events of function {@code id}, with their batch, retry and failure settings. */
+  public List<StreamEventSource> streamEvents(String id) {
+    List<StreamEventSource> sources = new ArrayList<>();
+    for (Object event : map(properties(id).get("Events")).values()) {
+      Map<String, Object> e = map(event);
+      if ("DynamoDB".equals(e.get("Type"))) {
+        Map<String, Object> p = map(e.get("Properties"));
+        Ref stream = Ref.of(p.get("Stream")).orElseThrow(
+            () -> new IllegalArgumentException(id + ": a DynamoDB event's Stream must be !GetAtt <Table>.StreamArn"));
+        Ref onFailure = Ref.of(map(map(p.get("DestinationConfig")).get("OnFailure")).get("Destination")).orElse(null);
+        List<?> types = p.get("FunctionResponseTypes") instanceof List<?> l ? l : List.of();
+        sources.add(new StreamEventSource(stream.logicalId(),
+            p.get("BatchSize") == null ? StreamEventSource.DEFAULT_BATCH_SIZE : Integer.parseInt(String.valueOf(p.get("BatchSize"))),
+            p.get("MaximumBatchingWindowInSeconds") == null ? 0
+                : Integer.parseInt(String.valueOf(p.get("MaximumBatchingWindowInSeconds"))),
+            Boolean.TRUE.equals(p.get("BisectBatchOnFunctionError")),
+            p.get("MaximumRetryAttempts") == null ? -1 : Integer.parseInt(String.valueOf(p.get("MaximumRetryAttempts"))),
+            types.contains("ReportBatchItemFailures"), onFailure == null ? null : onFailure.logicalId()));
       }
     }
     return sources;
