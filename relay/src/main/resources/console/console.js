@@ -405,7 +405,9 @@
         {label: 'Conversions', stroke: '#116329', width: 2, scale: 'n'},
         {label: 'Revenue ' + data.currency, stroke: '#7d4e00', width: 2, scale: 'm'},
         {label: 'Payout ' + data.currency, stroke: '#a40e26', width: 2, dash: [6, 4], scale: 'm'}],
-      axes: [{}, {scale: 'n', label: 'count'}, {scale: 'm', side: 1, label: data.currency, grid: {show: false}}]
+      axes: [{splits: function () { return xs; },
+        values: function (u, splits) { return splits.map(function (v) { return dateOnly(v).slice(5); }); }},
+        {scale: 'n', label: 'count'}, {scale: 'm', side: 1, label: data.currency, grid: {show: false}}]
     }, plotData, holder);
     holder.setAttribute('data-series-points', String(chart.data[0].length));
     main.appendChild(h('details', {}, h('summary', {}, 'The chart\'s figures as a table'),
