@@ -1185,7 +1185,7 @@
         var cols = window.Reports.columns(report);
         var columns = cols.map(function (c) { return {label: c.label, numeric: c.numeric, get: c.get}; });
         var foot = h('tr', {'data-totals': true}, cols.map(function (c, i) {
-          return h('td', {class: c.numeric ? 'num' : null}, i === 0 && !c.numeric ? 'Total' : c.numeric ? c.get(report.totals) : '');
+          return h('td', {class: c.numeric ? 'num' : null, 'data-col': c.key}, i === 0 && !c.numeric ? 'Total' : c.numeric ? c.get(report.totals) : '');
         }));
         holder.appendChild(h('p', {class: 'muted'}, 'From ' + time(report.from) + ' to ' + time(report.to) + ' (tz ' + report.tz + ').'));
         holder.appendChild(report.rows.length ? table('Report rows', columns, report.rows, {name: 'report', foot: foot})
