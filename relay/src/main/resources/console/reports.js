@@ -27,19 +27,26 @@
   function fetchReport(api, params) {
     return api('GET', 'reports?' + query(params)).then(function (r) {
       if (r.status === 404) {
-        return {available: false};
+        return { available: false };
       }
       if (r.status !== 200) {
         throw r;
       }
-      return {available: true, groupBy: r.json.group_by || [], rows: r.json.rows || [], totals: r.json.totals || {},
-        from: r.json.from, to: r.json.to, tz: r.json.tz};
+      return {
+        available: true,
+        groupBy: r.json.group_by || [],
+        rows: r.json.rows || [],
+        totals: r.json.totals || {},
+        from: r.json.from,
+        to: r.json.to,
+        tz: r.json.tz
+      };
     });
   }
 
   /** The CSV text of the same report (format=csv). */
   function fetchCsv(api, params) {
-    var p = Object.assign({}, params, {format: 'csv'});
+    var p = Object.assign({}, params, { format: 'csv' });
     return api('GET', 'reports?' + query(p)).then(function (r) {
       if (r.status !== 200) {
         throw r;
@@ -52,7 +59,9 @@
   function currencies(report) {
     var seen = {};
     (report.rows || []).concat([report.totals || {}]).forEach(function (row) {
-      Object.keys(row.money || {}).forEach(function (c) { seen[c] = true; });
+      Object.keys(row.money || {}).forEach(function (c) {
+        seen[c] = true;
+      });
     });
     return Object.keys(seen).sort();
   }
@@ -61,18 +70,36 @@
   function columns(report) {
     var cols = [];
     report.groupBy.forEach(function (d) {
-      cols.push({key: d, label: d, numeric: false, get: function (row) { return row[d] === undefined ? '' : row[d]; }});
+      cols.push({
+        key: d,
+        label: d,
+        numeric: false,
+        get: function (row) {
+          return row[d] === undefined ? '' : row[d];
+        }
+      });
     });
     COUNTS.concat(RATES).forEach(function (k) {
-      cols.push({key: k, label: k.replace('_', ' '), numeric: true,
-        get: function (row) { return row[k] === undefined || row[k] === null ? '' : String(row[k]); }});
+      cols.push({
+        key: k,
+        label: k.replace('_', ' '),
+        numeric: true,
+        get: function (row) {
+          return row[k] === undefined || row[k] === null ? '' : String(row[k]);
+        }
+      });
     });
     currencies(report).forEach(function (c) {
       MONEY.forEach(function (m) {
-        cols.push({key: m + '_' + c, label: m + ' ' + c, numeric: true, get: function (row) {
-          var money = (row.money || {})[c];
-          return money && money[m] !== undefined && money[m] !== null ? String(money[m]) : '';
-        }});
+        cols.push({
+          key: m + '_' + c,
+          label: m + ' ' + c,
+          numeric: true,
+          get: function (row) {
+            var money = (row.money || {})[c];
+            return money && money[m] !== undefined && money[m] !== null ? String(money[m]) : '';
+          }
+        });
       });
     });
     return cols;
@@ -81,10 +108,21 @@
   /** One row's figures for the overview: clicks, conversions, and revenue and payout in {@code currency}. */
   function figures(row, currency) {
     var money = (row.money || {})[currency] || {};
-    return {clicks: Number(row.clicks || 0), conversions: Number(row.conversions || 0),
-      revenue: Number(money.revenue || 0), payout: Number(money.payout || 0)};
+    return {
+      clicks: Number(row.clicks || 0),
+      conversions: Number(row.conversions || 0),
+      revenue: Number(money.revenue || 0),
+      payout: Number(money.payout || 0)
+    };
   }
 
-  window.Reports = {DIMENSIONS: DIMENSIONS, fetch: fetchReport, csv: fetchCsv, columns: columns,
-    currencies: currencies, figures: figures, query: query};
+  window.Reports = {
+    DIMENSIONS: DIMENSIONS,
+    fetch: fetchReport,
+    csv: fetchCsv,
+    columns: columns,
+    currencies: currencies,
+    figures: figures,
+    query: query
+  };
 })();

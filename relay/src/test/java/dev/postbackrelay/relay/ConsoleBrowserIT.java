@@ -212,7 +212,8 @@ class ConsoleBrowserIT {
     WebElement verdict = wait.until(d -> d.findElements(By.cssSelector("[data-verdict]")).stream().findFirst()
         .orElse(null));
     check("accepted".equals(verdict.getAttribute("data-verdict")), verdict.getText());
-    check("duplicate".equals(browser.findElement(By.cssSelector("[data-attribution]")).getAttribute("data-attribution")),
+    check("duplicate".equals(browser.findElement(By.cssSelector("[data-attribution]"))
+        .getAttribute("data-attribution")),
         "the dry run says it would be a duplicate");
     check("passed".equals(browser.findElement(By.cssSelector("[data-check=token]")).getAttribute("data-result")),
         "the token check passed");
@@ -331,7 +332,8 @@ class ConsoleBrowserIT {
     go("#/reports", "reports");
     boolean available = browser.findElements(By.cssSelector("[data-reports=unavailable]")).isEmpty();
     if (available) {
-      check("4".equals(text("[data-totals] [data-col=clicks]")), "the totals count the 4 clicks: " + text("[data-totals]"));
+      check("4".equals(text("[data-totals] [data-col=clicks]")),
+          "the totals count the 4 clicks: " + text("[data-totals]"));
       check(!text("[data-totals] [data-col=conversions]").isEmpty(), "and the conversions");
       browser.findElement(By.id("csv")).click();
       wait.until(d -> d.findElement(By.cssSelector("#report [role=status]")).getText().startsWith("Downloaded"));
@@ -358,7 +360,8 @@ class ConsoleBrowserIT {
   }
 
   private void submit(WebElement button, String page) {
-    ((JavascriptExecutor) browser).executeScript("document.getElementById('main').setAttribute('data-state', 'stale');");
+    ((JavascriptExecutor) browser).executeScript(
+        "document.getElementById('main').setAttribute('data-state', 'stale');");
     button.click();
     awaitReady(page);
   }

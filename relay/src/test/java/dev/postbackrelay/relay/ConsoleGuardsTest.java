@@ -64,8 +64,8 @@ class ConsoleGuardsTest {
     assertEquals("127.0.0.1", printed.getHost());
     String answer = raw("GET", "/?session=" + session, own(), null, null, null);
     assertTrue(answer.startsWith("HTTP/1.1 303"), answer);
-    assertTrue(answer.contains("Set-cookie: " + ConsoleServer.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict"),
-        answer);
+    assertTrue(answer.contains("Set-cookie: " + ConsoleServer.COOKIE + "=" + session
+        + "; Path=/; HttpOnly; SameSite=Strict"), answer);
     assertTrue(answer.contains("Location: /"), "the token leaves the address bar: " + answer);
     assertTrue(raw("GET", "/?session=not-this-start", own(), null, null, null).startsWith("HTTP/1.1 403"));
   }
@@ -86,7 +86,8 @@ class ConsoleGuardsTest {
     assertTrue(raw("GET", "/api/campaigns", "rebound.example:" + console.port(), null, cookie(), "1")
         .startsWith("HTTP/1.1 421"));
     assertTrue(raw("GET", "/", "127.0.0.1:1", null, null, null).startsWith("HTTP/1.1 421"), "another port");
-    assertTrue(raw("GET", "/api/campaigns", "localhost:" + console.port(), null, cookie(), "1").startsWith("HTTP/1.1 200"));
+    assertTrue(raw("GET", "/api/campaigns", "localhost:" + console.port(), null, cookie(), "1")
+        .startsWith("HTTP/1.1 200"));
     assertTrue(reached.size() == 1, "only the call under the console's own name reached the relay: " + reached);
   }
 
