@@ -1,5 +1,8 @@
 package dev.postbackrelay.relay;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,6 +16,26 @@ final class ConsoleCommand extends Base {
 
   @Override
   void execute() throws Exception {
-    throw new RelayException(RelayException.FAILED, "the console is not built yet");
+    AdminClient client = client();
+    ConsoleServer console;
+    try {
+      console = ConsoleServer.start(client, port);
+    } catch (IOException e) {
+      throw new RelayException(RelayException.FAILED, "cannot serve on 127.0.0.1:" + port + " (" + e.getMessage()
+          + "): is another console running? Pick another with --port N, or --port 0 for any free one");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      console.close();
+      stopped.countDown();
+    }, "console-stop"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Console for " + client.target().describe() + ":");
+    out.println();
+    out.println("  " + console.url());
+    out.println();
+    out.println("Open that URL in your browser (it holds this run's session). Ctrl-C stops the console.");
+    out.flush();
+    stopped.await();
   }
 }
