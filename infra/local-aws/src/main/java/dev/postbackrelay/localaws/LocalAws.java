@@ -24,7 +24,8 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
  * that started it. It leaves no temporary file behind: see {@link NativeLibraryFolder}.
  *
  * <p>Arguments: {@code --dynamodb-port N}, {@code --sqs-port N} (0 or absent: a free port),
- * {@code --db-path DIR} (keep DynamoDB data on disk instead of in memory), {@code --template FILE}
+ * {@code --db-path DIR} (keep DynamoDB data, and SQS queues and messages ({@link PersistentSqs}), on disk
+ * instead of in memory), {@code --template FILE}
  * (create the tables and queues a SAM template declares, named by their logical ids, before READY).
  */
 public final class LocalAws {
@@ -61,10 +62,15 @@ public final class LocalAws {
     DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(dynamoArgs.toArray(String[]::new));
     dynamo.start();
 
-    SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
-        .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-        .withAWSRegion("us-east-1").withAWSAccountId(LocalAwsEndpoints.ACCOUNT).start();
-    sqs.waitUntilStarted();
+    SQSRestServer sqs;
+    if (dbPath == null) {
+      sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
+          .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+          .withAWSRegion("us-east-1").withAWSAccountId(LocalAwsEndpoints.ACCOUNT).start();
+      sqs.waitUntilStarted();
+    } else {
+      sqs = PersistentSqs.start(sqsPort, Path.of(dbPath));
+    }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
