@@ -14,6 +14,8 @@ import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs DynamoDB Local and ElasticMQ on loopback in one JVM, the stand-ins for DynamoDB and SQS.
@@ -45,6 +47,11 @@ public final class LocalAws {
         case "--template" -> template = args[++i];
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
+    }
+    if (System.console() == null) {
+      // started by a stack: Ctrl-C reaches its whole process group, and the stack stops us itself
+      // once its own graceful stop is done (end of our standard input), with the queues written
+      Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
     }
     dynamoPort = dynamoPort == 0 ? freePort() : dynamoPort;
     sqsPort = sqsPort == 0 ? freePort() : sqsPort;

@@ -52,6 +52,8 @@ public final class LocalRuntime implements AutoCloseable {
   private static final Duration DISPATCH_WAIT = Duration.ofSeconds(30);
   private static final Duration LONG_POLL = Duration.ofSeconds(5);
   private static final int GATEWAY_THREADS = 64;
+  /** How long a stop waits for HTTP requests, then for SQS invocations, in flight. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(12);
 
   private final StackSettings settings;
   private final ObjectMapper json = new ObjectMapper();
@@ -235,12 +237,17 @@ public final class LocalRuntime implements AutoCloseable {
     lines.add("  relay        relay --local finds this stack through " + stackFile.file() + " (removed at stop)");
     lines.add("  DynamoDB     " + localAws.endpoints().dynamodb() + "   (tables named by logical id)");
     lines.add("  SQS          " + localAws.endpoints().sqs() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
+    lines.add("  Data         " + settings.dataNotice());
     lines.add(String.format("  Started in   %.1f s", startup.toMillis() / 1000.0));
     lines.add("LOCAL STACK READY " + base);
     lines.forEach(ChildProcesses::println);
   }
 
-  /** Stops the gateway, the pollers, the functions and the stand-ins, in that order; idempotent. */
+  /**
+   * Stops gracefully, in this order: the gateway refuses new requests and answers those in flight,
+   * the pollers stop and let their invocations finish, then the functions and the stand-ins stop
+   * (each wait bounded by {@code STOP_WAIT}); idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -252,11 +259,13 @@ public final class LocalRuntime implements AutoCloseable {
         stackFile.remove();
       }
       if (gateway != null) {
+        gateway.drain(STOP_WAIT);
         gateway.close();
       }
       pollers.forEach(p -> p.stop(Duration.ZERO));
+      long pollersEnd = System.nanoTime() + STOP_WAIT.toNanos();
+      pollers.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, pollersEnd - System.nanoTime()))));
       pools.parallelStream().forEach(FunctionPool::close);
-      pollers.forEach(p -> p.stop(Duration.ofSeconds(2)));
       if (sqs != null) {
         sqs.close();
       }
@@ -264,7 +273,7 @@ public final class LocalRuntime implements AutoCloseable {
         localAws.close();
       }
       deleteWorkDir();
-      ChildProcesses.println("[local-runtime] stopped");
+      ChildProcesses.println("[local-runtime] stopped; data " + settings.dataNotice());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "while stopping", e);
     } finally {
