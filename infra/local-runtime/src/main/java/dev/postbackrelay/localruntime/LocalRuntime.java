@@ -2,6 +2,7 @@ package dev.postbackrelay.localruntime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postbackrelay.localaws.client.LocalAwsProcess;
+import dev.postbackrelay.localruntime.faults.FaultHarness;
 import dev.postbackrelay.localruntime.http.ApiGateway;
 import dev.postbackrelay.localruntime.http.RouteTable;
 import dev.postbackrelay.localruntime.process.ChildProcesses;
@@ -67,6 +68,8 @@ public final class LocalRuntime implements AutoCloseable {
   /** Where relay --local finds this stack; removed at stop. */
   private StackFile stackFile;
   private SqsClient sqs;
+  /** Between the functions and the stand-ins when LOCAL_FAULTS is on; inert otherwise. */
+  private FaultHarness faults;
 
   LocalRuntime(StackSettings settings) {
     this.settings = settings;
@@ -103,11 +106,13 @@ public final class LocalRuntime implements AutoCloseable {
     Map<Path, Path> taskRoots = unpackCode(template.codeUris());
     startLocalAws();
     LocalValues values = new LocalValues(template, localAws.endpoints().sqs());
+    faults = FaultHarness.fromEnvironment(System.getenv(), localAws.endpoints());
     List<FunctionDefinition> functions = template.functions(values).stream()
-        .map(f -> f.withEnvironment(localEnvironment())).toList();
+        .map(f -> f.withEnvironment(localEnvironment())).map(faults::route).toList();
     RouteTable routes = new RouteTable(functions.stream()
         .flatMap(f -> f.httpRoutes().stream().map(r -> new RouteTable.Target(r, f.logicalId()))).toList());
     Map<String, FunctionPool> byName = startFunctions(functions, taskRoots);
+    faults.attach(byName);
     gateway = new ApiGateway(settings.port(), GATEWAY_THREADS, routes, byName, json);
     awaitFunctions();
     startPollers(functions, values, byName);
@@ -238,6 +243,7 @@ public final class LocalRuntime implements AutoCloseable {
     lines.add("  DynamoDB     " + localAws.endpoints().dynamodb() + "   (tables named by logical id)");
     lines.add("  SQS          " + localAws.endpoints().sqs() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
     lines.add("  Data         " + settings.dataNotice());
+    faults.summaryLine().ifPresent(lines::add);
     lines.add(String.format("  Started in   %.1f s", startup.toMillis() / 1000.0));
     lines.add("LOCAL STACK READY " + base);
     lines.forEach(ChildProcesses::println);
@@ -266,6 +272,9 @@ public final class LocalRuntime implements AutoCloseable {
       long pollersEnd = System.nanoTime() + STOP_WAIT.toNanos();
       pollers.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, pollersEnd - System.nanoTime()))));
       pools.parallelStream().forEach(FunctionPool::close);
+      if (faults != null) {
+        faults.close();
+      }
       if (sqs != null) {
         sqs.close();
       }
