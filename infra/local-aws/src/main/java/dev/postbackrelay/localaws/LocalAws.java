@@ -14,6 +14,8 @@ import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs DynamoDB Local and ElasticMQ on loopback in one JVM, the stand-ins for DynamoDB and SQS.
@@ -24,7 +26,8 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
  * that started it. It leaves no temporary file behind: see {@link NativeLibraryFolder}.
  *
  * <p>Arguments: {@code --dynamodb-port N}, {@code --sqs-port N} (0 or absent: a free port),
- * {@code --db-path DIR} (keep DynamoDB data on disk instead of in memory), {@code --template FILE}
+ * {@code --db-path DIR} (keep DynamoDB data, and SQS queues and messages ({@link PersistentSqs}), on disk
+ * instead of in memory), {@code --template FILE}
  * (create the tables and queues a SAM template declares, named by their logical ids, before READY).
  */
 public final class LocalAws {
@@ -45,6 +48,11 @@ public final class LocalAws {
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
+    if (System.console() == null) {
+      // started by a stack: Ctrl-C reaches its whole process group, and the stack stops us itself
+      // once its own graceful stop is done (end of our standard input), with the queues written
+      Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+    }
     dynamoPort = dynamoPort == 0 ? freePort() : dynamoPort;
     sqsPort = sqsPort == 0 ? freePort() : sqsPort;
 
@@ -61,10 +69,15 @@ public final class LocalAws {
     DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(dynamoArgs.toArray(String[]::new));
     dynamo.start();
 
-    SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
-        .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-        .withAWSRegion("us-east-1").withAWSAccountId(LocalAwsEndpoints.ACCOUNT).start();
-    sqs.waitUntilStarted();
+    SQSRestServer sqs;
+    if (dbPath == null) {
+      sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
+          .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+          .withAWSRegion("us-east-1").withAWSAccountId(LocalAwsEndpoints.ACCOUNT).start();
+      sqs.waitUntilStarted();
+    } else {
+      sqs = PersistentSqs.start(sqsPort, Path.of(dbPath));
+    }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

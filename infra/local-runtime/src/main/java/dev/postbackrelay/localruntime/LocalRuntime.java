@@ -2,6 +2,7 @@ package dev.postbackrelay.localruntime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postbackrelay.localaws.client.LocalAwsProcess;
+import dev.postbackrelay.localruntime.faults.FaultHarness;
 import dev.postbackrelay.localruntime.http.ApiGateway;
 import dev.postbackrelay.localruntime.http.RouteTable;
 import dev.postbackrelay.localruntime.process.ChildProcesses;
@@ -56,6 +57,8 @@ public final class LocalRuntime implements AutoCloseable {
   private static final Duration DISPATCH_WAIT = Duration.ofSeconds(30);
   private static final Duration LONG_POLL = Duration.ofSeconds(5);
   private static final int GATEWAY_THREADS = 64;
+  /** How long a stop waits for HTTP requests, then for SQS invocations, in flight. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(12);
 
   private final StackSettings settings;
   private final ObjectMapper json = new ObjectMapper();
@@ -73,6 +76,8 @@ public final class LocalRuntime implements AutoCloseable {
   /** Where relay --local finds this stack; removed at stop. */
   private StackFile stackFile;
   private SqsClient sqs;
+  /** Between the functions and the stand-ins when LOCAL_FAULTS is on; inert otherwise. */
+  private FaultHarness faults;
 
   LocalRuntime(StackSettings settings) {
     this.settings = settings;
@@ -109,11 +114,13 @@ public final class LocalRuntime implements AutoCloseable {
     Map<Path, Path> taskRoots = unpackCode(template.codeUris());
     startLocalAws();
     LocalValues values = new LocalValues(template, localAws.endpoints().sqs());
+    faults = FaultHarness.fromEnvironment(System.getenv(), localAws.endpoints());
     List<FunctionDefinition> functions = template.functions(values).stream()
-        .map(f -> f.withEnvironment(localEnvironment())).toList();
+        .map(f -> f.withEnvironment(localEnvironment())).map(faults::route).toList();
     RouteTable routes = new RouteTable(functions.stream()
         .flatMap(f -> f.httpRoutes().stream().map(r -> new RouteTable.Target(r, f.logicalId()))).toList());
     Map<String, FunctionPool> byName = startFunctions(functions, taskRoots);
+    faults.attach(byName);
     gateway = new ApiGateway(settings.port(), GATEWAY_THREADS, routes, byName, json);
     awaitFunctions();
     startPollers(functions, values, byName);
@@ -276,12 +283,18 @@ public final class LocalRuntime implements AutoCloseable {
     lines.add("  relay        relay --local finds this stack through " + stackFile.file() + " (removed at stop)");
     lines.add("  DynamoDB     " + localAws.endpoints().dynamodb() + "   (tables named by logical id)");
     lines.add("  SQS          " + localAws.endpoints().sqs() + "/" + LocalValues.ACCOUNT + "/<QueueLogicalId>");
+    lines.add("  Data         " + settings.dataNotice());
+    faults.summaryLine().ifPresent(lines::add);
     lines.add(String.format("  Started in   %.1f s", startup.toMillis() / 1000.0));
     lines.add("LOCAL STACK READY " + base);
     lines.forEach(ChildProcesses::println);
   }
 
-  /** Stops the gateway, the pollers, the functions and the stand-ins, in that order; idempotent. */
+  /**
+   * Stops gracefully, in this order: the gateway refuses new requests and answers those in flight,
+   * the pollers stop and let their invocations finish, then the functions and the stand-ins stop
+   * (each wait bounded by {@code STOP_WAIT}); idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -293,13 +306,18 @@ public final class LocalRuntime implements AutoCloseable {
         stackFile.remove();
       }
       if (gateway != null) {
+        gateway.drain(STOP_WAIT);
         gateway.close();
       }
       pollers.forEach(p -> p.stop(Duration.ZERO));
       streamPollers.forEach(p -> p.stop(Duration.ZERO));
+      long pollersEnd = System.nanoTime() + STOP_WAIT.toNanos();
+      pollers.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, pollersEnd - System.nanoTime()))));
+      streamPollers.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, pollersEnd - System.nanoTime()))));
       pools.parallelStream().forEach(FunctionPool::close);
-      pollers.forEach(p -> p.stop(Duration.ofSeconds(2)));
-      streamPollers.forEach(p -> p.stop(Duration.ofSeconds(2)));
+      if (faults != null) {
+        faults.close();
+      }
       if (sqs != null) {
         sqs.close();
       }
@@ -307,7 +325,7 @@ public final class LocalRuntime implements AutoCloseable {
         localAws.close();
       }
       deleteWorkDir();
-      ChildProcesses.println("[local-runtime] stopped");
+      ChildProcesses.println("[local-runtime] stopped; data " + settings.dataNotice());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "while stopping", e);
     } finally {

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * (default {@code $PORT}, else 3000), {@code --instances N} execution environments per function
  * (default {@code $LOCAL_FUNCTION_INSTANCES}, else 1), {@code --local-aws-jar FILE} (default
  * {@code infra/local-aws/target/local-aws.jar} beside the template), {@code --db-path DIR} (keep
- * DynamoDB data on disk). Environment: {@code ADMIN_TOKEN} and {@code CLICK_ID_KEYS} (else
+ * DynamoDB data and SQS queues with their messages on disk). Environment: {@code ADMIN_TOKEN} and {@code CLICK_ID_KEYS} (else
  * {@code RELAY_ADMIN_TOKEN} / {@code RELAY_CLICK_ID_KEYS}, else random per start),
  * {@code LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS} (the visibility timeout given to
  * messages an invocation left on the queue, so retries come after seconds, not the queue's
@@ -54,6 +54,13 @@ record StackSettings(Path template, int port, int instances, Path localAwsJar, P
     return new StackSettings(template, port, instances, localAws, dbPath, token == null ? randomKey() : token,
         keys == null ? randomKey() : keys, visibility == null || visibility.isBlank() ? null : Integer.valueOf(visibility),
         passThrough);
+  }
+
+  /** Where tables and queues live, as the stack says at start and at stop. */
+  String dataNotice() {
+    return dbPath == null
+        ? "in memory only: tables, queues and messages are gone when the stack stops (--db-path DIR keeps them)"
+        : "kept in " + dbPath.toAbsolutePath() + " (tables, queues and messages survive a stop and restart)";
   }
 
   private static String first(Map<String, String> env, String... names) {

@@ -55,6 +55,7 @@ public final class RunningStack implements AutoCloseable {
   private final Path stackFile;
   private SqsClient sqs;
   private Map<String, String> eventSourceQueues;
+  private Thread reader;
 
   private RunningStack(Process process, String baseUrl, String adminToken, List<String> output, Path stackFile) {
     this.stackFile = stackFile;
@@ -75,6 +76,12 @@ public final class RunningStack implements AutoCloseable {
   }
 
   public static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout) throws Exception {
+    return start(adminToken, env, readyTimeout, List.of());
+  }
+
+  /** As {@link #start(String, Map, Duration)}, with arguments for the stack ({@code --db-path DIR}). */
+  public static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout,
+      List<String> arguments) throws Exception {
     Path repo = Path.of(System.getProperty("localruntime.repo-root", "../..")).toAbsolutePath().normalize();
     assumeTrue(Files.isRegularFile(repo.resolve("functions/lambda/target/function.zip")),
         "needs functions/lambda/target/function.zip (mvn -DskipTests package)");
@@ -82,8 +89,9 @@ public final class RunningStack implements AutoCloseable {
     assumeTrue(Files.isRegularFile(jar), "needs " + jar);
 
     int port = freePort();
-    ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", jar.toString())
-        .directory(repo.toFile()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toString()));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("ADMIN_TOKEN", adminToken);
     // each test stack tells relay --local where it is in a file of its own, never the user's
@@ -110,6 +118,7 @@ public final class RunningStack implements AutoCloseable {
     }, "stack-output");
     reader.setDaemon(true);
     reader.start();
+    stack.reader = reader;
     try {
       ready.get(readyTimeout.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -187,6 +196,13 @@ public final class RunningStack implements AutoCloseable {
     }
   }
 
+  /** Messages on the queues that feed functions (visible, in flight, delayed), by queue logical id. */
+  public Map<String, Integer> queuedMessages() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    eventSourceQueues().forEach((name, url) -> counts.put(name, messages(url)));
+    return counts;
+  }
+
   /** Queue logical id to URL, for every queue that feeds a function; looked up once. */
   private Map<String, String> eventSourceQueues() {
     if (eventSourceQueues != null) {
@@ -229,9 +245,9 @@ public final class RunningStack implements AutoCloseable {
       sqs.close();
     }
     List<ProcessHandle> tree = process.descendants().toList();
-    process.destroy();
+    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
     try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      if (!process.waitFor(40, TimeUnit.SECONDS)) { // a graceful stop lets invocations in flight finish
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {
@@ -239,6 +255,11 @@ public final class RunningStack implements AutoCloseable {
       process.destroyForcibly();
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    try {
+      reader.join(5_000); // everything it printed up to its exit is in output()
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static int freePort() throws IOException {

@@ -6,6 +6,7 @@ import dev.postbackrelay.localruntime.runtime.FunctionInvoker;
 import dev.postbackrelay.localruntime.runtime.FunctionTimeoutException;
 import dev.postbackrelay.localruntime.runtime.FunctionUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,16 @@ public final class ApiGateway implements AutoCloseable {
   /** The port the gateway listens on (useful when started on port 0). */
   public int port() {
     return server.port();
+  }
+
+  /**
+   * Refuses new connections, answers new requests 503 and waits, at most {@code wait}, until the
+   * requests already given to a function have their answer; then {@link #close()}.
+   *
+   * @return whether every request in flight was answered in time
+   */
+  public boolean drain(Duration wait) {
+    return server.drain(wait);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -53,6 +54,8 @@ final class GatewayServer implements AutoCloseable {
   private final Semaphore serving;
   private final ExecutorService connections;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
 
   /**
    * @param port 0 for a free one
@@ -80,6 +83,32 @@ final class GatewayServer implements AutoCloseable {
     Thread accept = new Thread(this::acceptLoop, "api-gateway-accept");
     accept.setDaemon(true);
     accept.start();
+  }
+
+  /**
+   * The first half of a graceful stop: new connections are refused and new requests on open ones
+   * answered 503; returns once the requests being served have been answered, or after {@code wait}.
+   * {@link #close()} then drops the connections.
+   *
+   * @return whether every request in flight was answered in time
+   */
+  boolean drain(Duration wait) {
+    draining = true;
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // refusing anyway
+    }
+    long end = System.nanoTime() + wait.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return inFlight.get() == 0;
   }
 
   @Override
@@ -149,6 +178,18 @@ final class GatewayServer implements AutoCloseable {
   }
 
   private GatewayResponse serve(HttpApiRequest request) {
+    if (draining) {
+      return GatewayResponse.serviceUnavailable();
+    }
+    inFlight.incrementAndGet();
+    try {
+      return serveAtMostConcurrently(request);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private GatewayResponse serveAtMostConcurrently(HttpApiRequest request) {
     try {
       serving.acquire();
     } catch (InterruptedException e) {

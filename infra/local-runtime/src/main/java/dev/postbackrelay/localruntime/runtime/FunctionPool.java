@@ -154,6 +154,18 @@ public final class FunctionPool implements FunctionInvoker, AutoCloseable {
     }
   }
 
+  /**
+   * Kills every running environment at once (SIGKILL), as a crash would: a running invocation fails
+   * with {@code Runtime.ExitError} and each environment is replaced. For the fault harness.
+   */
+  public void killEnvironments() {
+    List<Sandbox> running;
+    synchronized (this) {
+      running = List.copyOf(sandboxes);
+    }
+    running.forEach(Sandbox::kill);
+  }
+
   /** Stops every environment; queued invocations fail as unavailable. */
   @Override
   public void close() {

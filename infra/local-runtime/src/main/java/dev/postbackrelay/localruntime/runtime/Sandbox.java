@@ -170,6 +170,13 @@ final class Sandbox implements AutoCloseable {
     onExit.accept(this);
   }
 
+  /** Kills the runtime process at once; the exit is reported through {@code onExit}, as a crash's. */
+  void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
   /** Stops the runtime process; the exit is still reported through {@code onExit}. */
   @Override
   public void close() {

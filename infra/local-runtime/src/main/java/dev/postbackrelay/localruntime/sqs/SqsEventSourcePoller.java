@@ -70,7 +70,10 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     thread.start();
   }
 
-  /** Stops polling; an invocation in progress finishes first, for at most {@code wait}. */
+  /**
+   * Stops polling; an invocation in progress finishes first, for at most {@code wait}, and messages
+   * received but not yet given to the function are made visible again.
+   */
   public void stop(Duration wait) {
     running = false;
     try {
@@ -91,6 +94,8 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         List<Message> batch = receiveBatch();
         if (!batch.isEmpty() && running) {
           process(batch);
+        } else if (!batch.isEmpty()) {
+          release(batch);
         }
       } catch (SdkException e) {
         if (running) {
@@ -148,6 +153,18 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     }
     delete(done);
     retryLater(batch.stream().filter(m -> !done.contains(m)).toList());
+  }
+
+  /** Makes messages received while stopping visible again at once, so a restart need not wait out their timeout. */
+  private void release(List<Message> batch) {
+    for (List<Message> chunk : chunks(batch)) {
+      List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id("m" + i)
+            .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(0).build());
+      }
+      sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+    }
   }
 
   private void retryLater(List<Message> left) {

@@ -1,0 +1,233 @@
+package dev.postbackrelay.localruntime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenarios of the fault harness through the real stack ({@code LOCAL_FAULTS=1}): stores refusing,
+ * hanging and throttling under the HTTP functions, functions killed between their writes, partners
+ * failing. One stack for the class; each test uses campaigns and clicks of its own and clears the
+ * rules after itself. Deliveries retry after 1 s (three attempts), failed messages return after 2 s.
+ */
+class FaultScenariosIT {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  /** The HTTP functions' Timeout in the template: an answer before it is the code's own, not a time-out. */
+  private static final long HTTP_FUNCTION_TIMEOUT_MS = 10_000;
+  private static final Pattern FAULTS_LINE = Pattern.compile("Faults\\s+(http://\\S+/faults)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static RunningStack stack;
+  private static ScriptedPartner partner;
+  private static String faults;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    partner = ScriptedPartner.start();
+    stack = RunningStack.start("faults-admin-token", Map.of("LOCAL_FAULTS", "1",
+        "LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2", "RELAY_DELIVERY_RETRY_SCHEDULE", "1s,1s"), READY_TIMEOUT);
+    Matcher m = FAULTS_LINE.matcher(stack.output());
+    assertTrue(m.find(), "the stack prints its fault control endpoint:\n" + stack.output());
+    faults = m.group(1);
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+    if (partner != null) {
+      partner.close();
+    }
+  }
+
+  @AfterEach
+  void clearFaults() throws Exception {
+    HTTP.send(HttpRequest.newBuilder(URI.create(faults)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    partner.answer(ScriptedPartner.Answer.OK);
+  }
+
+  /**
+   * Expected: while DynamoDB and SQS hang under the postback function, a postback is answered 503
+   * with a reason ({@code store_unavailable} or {@code queue_unavailable}) well before the function's
+   * time-out, never 200; once they recover, the same postback sent again gets 200 and is attributed
+   * and delivered once.
+   */
+  @Test
+  void storesHangingDuringPostback_answer503WithAReason_thenTheRetryIsDeliveredOnce() throws Exception {
+    String campaign = "hang";
+    StackTraffic.putCampaign(stack, campaign, partner.url("/hang"), null);
+    String click = StackTraffic.click(stack, campaign);
+    fault("{\"fault\":\"hang\",\"function\":\"PostbackFunction\",\"seconds\":20}");
+    long started = System.nanoTime();
+    HttpResponse<String> refused = stack.send("GET", StackTraffic.postback(click, "H1"), null, null);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    System.out.println("[faults] hanging stores: /postback answered " + refused.statusCode() + " in " + tookMs + " ms");
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertTrue(Set.of("store_unavailable", "queue_unavailable").contains(error(refused)), refused.body());
+    assertTrue(tookMs < HTTP_FUNCTION_TIMEOUT_MS, "answered by the code's own bound, not a time-out: " + tookMs);
+    clearFaults();
+    HttpResponse<String> accepted = stack.send("GET", StackTraffic.postback(click, "H1"), null, null);
+    assertEquals(200, accepted.statusCode(), accepted.body());
+    awaitIdle(() -> partner.deliveriesByClick().containsKey(click));
+    assertEquals(1L, partner.deliveriesByClick().get(click), "delivered once");
+    assertEquals(1, StackTraffic.conversions(stack, campaign).size(), "attributed once");
+  }
+
+  /** Expected: while DynamoDB refuses connections, {@code GET /click} is answered 503 {@code store_unavailable}, then 302 again. */
+  @Test
+  void storeRefusingDuringClick_answers503_thenRecovers() throws Exception {
+    String campaign = "refuse";
+    StackTraffic.putCampaign(stack, campaign, partner.url("/refuse"), null);
+    StackTraffic.click(stack, campaign); // the campaign is read and cached
+    fault("{\"fault\":\"refuse\",\"function\":\"ClickFunction\",\"service\":\"dynamodb\",\"seconds\":30}");
+    HttpResponse<String> refused = stack.send("GET", "/click?campaign_id=" + campaign + "&affiliate_id=a1", null, null);
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertEquals("store_unavailable", error(refused), refused.body());
+    clearFaults();
+    StackTraffic.click(stack, campaign);
+  }
+
+  /**
+   * Expected: two throttling answers in a row (ThrottlingException, then
+   * ProvisionedThroughputExceededException) are absorbed by the SDK's retries: the click is a 302;
+   * throttling that lasts gives a 503 {@code store_unavailable}, not a 500 or a time-out.
+   */
+  @Test
+  void shortThrottlingIsAbsorbed_longThrottlingIs503() throws Exception {
+    String campaign = "throttle";
+    StackTraffic.putCampaign(stack, campaign, partner.url("/throttle"), null);
+    StackTraffic.click(stack, campaign);
+    fault("[{\"fault\":\"throttle\",\"function\":\"ClickFunction\",\"operation\":\"PutItem\",\"count\":1},"
+        + "{\"fault\":\"throughput_exceeded\",\"function\":\"ClickFunction\",\"operation\":\"PutItem\",\"count\":1}]");
+    StackTraffic.click(stack, campaign);
+    assertEquals(2, fired(), "both throttling answers were given and absorbed");
+    clearFaults();
+    fault("{\"fault\":\"throttle\",\"function\":\"ClickFunction\",\"service\":\"dynamodb\",\"seconds\":30}");
+    long started = System.nanoTime();
+    HttpResponse<String> refused = stack.send("GET", "/click?campaign_id=" + campaign + "&affiliate_id=a1", null, null);
+    System.out.println("[faults] long throttling: /click answered " + refused.statusCode() + " in "
+        + (System.nanoTime() - started) / 1_000_000 + " ms");
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertEquals("store_unavailable", error(refused), refused.body());
+  }
+
+  /** Expected: one SQS 500 on the postback's SendMessage is retried by the SDK: the postback is a 200, delivered once. */
+  @Test
+  void oneSqsServerError_isAbsorbed() throws Exception {
+    String campaign = "sqs5xx";
+    StackTraffic.putCampaign(stack, campaign, partner.url("/sqs5xx"), null);
+    String click = StackTraffic.click(stack, campaign);
+    fault("{\"fault\":\"server_error\",\"function\":\"PostbackFunction\",\"service\":\"sqs\",\"count\":1}");
+    HttpResponse<String> accepted = stack.send("GET", StackTraffic.postback(click, "S1"), null, null);
+    assertEquals(200, accepted.statusCode(), accepted.body());
+    assertEquals(1, fired());
+    awaitIdle(() -> partner.deliveriesByClick().containsKey(click));
+    assertEquals(1L, partner.deliveriesByClick().get(click));
+  }
+
+  /**
+   * Expected: the consumer killed after the conversion's conditional write and before its
+   * deliveries are queued (at its SendMessageBatch): the batch comes back, the conversion is
+   * counted once and its delivery sent once.
+   */
+  @Test
+  void consumerKilledBetweenWrites_countsOnce_deliversOnce() throws Exception {
+    String campaign = "killconsumer";
+    StackTraffic.putCampaign(stack, campaign, partner.url("/killconsumer"), null);
+    String click = StackTraffic.click(stack, campaign);
+    fault("{\"fault\":\"kill\",\"function\":\"ConversionConsumerFunction\",\"service\":\"sqs\","
+        + "\"operation\":\"SendMessageBatch\",\"count\":1}");
+    assertEquals(200, stack.send("GET", StackTraffic.postback(click, "K1"), null, null).statusCode());
+    awaitIdle(() -> partner.deliveriesByClick().containsKey(click));
+    assertEquals(1, fired(), "the consumer was killed once");
+    assertEquals(1L, partner.deliveriesByClick().get(click), "delivered once");
+    assertEquals(1, StackTraffic.conversions(stack, campaign).size(), "counted once");
+  }
+
+  /**
+   * Expected: a partner answering 503 is tried three times (1 s apart), then the delivery is dead;
+   * a healthy partner's delivery, sent meanwhile, arrives at once; after a replay the failing
+   * partner, now healthy, receives the delivery exactly once.
+   */
+  @Test
+  void failingPartner_isRetried_deadLettered_replayedOnce_andNeverDelaysAnother() throws Exception {
+    try (ScriptedPartner failing = ScriptedPartner.start().answer(ScriptedPartner.Answer.FAIL)) {
+      StackTraffic.putCampaign(stack, "failing", failing.url("/failing"), null);
+      StackTraffic.putCampaign(stack, "healthy", partner.url("/healthy"), null);
+      String bad = StackTraffic.click(stack, "failing");
+      String good = StackTraffic.click(stack, "healthy");
+      assertEquals(200, stack.send("GET", StackTraffic.postback(bad, "F1"), null, null).statusCode());
+      assertEquals(200, stack.send("GET", StackTraffic.postback(good, "F2"), null, null).statusCode());
+      awaitIdle(() -> partner.deliveriesByClick().containsKey(good) && failing.attemptsByClick().getOrDefault(bad, 0L) >= 3);
+      assertTrue(failing.deliveriesByClick().isEmpty());
+      assertEquals(3L, failing.attemptsByClick().get(bad), "three attempts on the schedule, then dead");
+      failing.answer(ScriptedPartner.Answer.OK);
+      HttpResponse<String> replay = stack.send("POST", "/admin/deliveries/replay?max=1000", null, null);
+      assertEquals(200, replay.statusCode(), replay.body());
+      awaitIdle(() -> failing.deliveriesByClick().containsKey(bad));
+      HttpResponse<String> again = stack.send("POST", "/admin/deliveries/replay?max=1000", null, null);
+      assertEquals(0, JSON.readTree(again.body()).path("replayed").asInt(), again.body());
+      stack.awaitIdle(WAIT);
+      assertEquals(1L, failing.deliveriesByClick().get(bad), "replayed once");
+      assertEquals(1L, partner.deliveriesByClick().get(good));
+    }
+  }
+
+  /** Expected: without --db-path the stack says its data and queues live in memory only. */
+  @Test
+  void withoutDbPath_theStackSaysItsDataLivesInMemoryOnly() {
+    assertTrue(stack.output().contains("Data         in memory only"), stack.output());
+  }
+
+  private static void fault(String json) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(faults))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /** How many times the current rules fired, together. */
+  private static long fired() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(faults)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    long total = 0;
+    for (JsonNode rule : JSON.readTree(r.body()).path("rules")) {
+      total += rule.path("fired").asLong();
+    }
+    return total;
+  }
+
+  private static String error(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body()).path("error").asText();
+  }
+
+  /** Waits for {@code condition}, then for the stack to have nothing left to process. */
+  private static void awaitIdle(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    assertTrue(condition.getAsBoolean(), "not reached within " + WAIT + "; partner got " + partner.received());
+    stack.awaitIdle(WAIT);
+  }
+}
