@@ -1,12 +1,15 @@
 package dev.postbackrelay.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,17 +55,37 @@ final class ReportsCommand extends Base {
       out().print(report);
       return;
     }
-    JsonNode rows = report.path("rows");
+    List<ObjectNode> rows = new ArrayList<>();
+    report.path("rows").forEach(r -> rows.add(flat(r)));
+    Set<String> names = new LinkedHashSet<>();
+    rows.forEach(r -> r.fieldNames().forEachRemaining(names::add));
     List<Output.Column> columns = new ArrayList<>();
-    JsonNode shape = rows.size() > 0 ? rows.get(0) : report.path("totals");
-    for (Iterator<String> names = shape.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
+    for (String name : names) {
       columns.add(Output.Column.of(name.toUpperCase(Locale.ROOT), name));
     }
-    out().table(rows, columns);
+    out().table(new ArrayList<JsonNode>(rows), columns);
     if (report.path("totals").isObject()) {
       out().line("");
-      out().line("totals: " + report.path("totals"));
+      ObjectNode totals = flat(report.path("totals"));
+      List<String> parts = new ArrayList<>();
+      totals.fields().forEachRemaining(e -> parts.add(e.getKey() + " " + Output.text(e.getValue())));
+      out().line("totals: " + String.join(", ", parts));
     }
+  }
+
+  /** A row with its nested objects spread out: {@code money.USD.revenue} becomes {@code revenue USD}. */
+  static ObjectNode flat(JsonNode row) {
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    row.fields().forEachRemaining(e -> {
+      if (e.getValue().isObject() && e.getKey().equals("money")) {
+        e.getValue().fields().forEachRemaining(currency -> currency.getValue().fields().forEachRemaining(
+            figure -> out.set(figure.getKey() + " " + currency.getKey(), figure.getValue())));
+      } else if (e.getValue().isObject()) {
+        e.getValue().fields().forEachRemaining(inner -> out.set(e.getKey() + " " + inner.getKey(), inner.getValue()));
+      } else {
+        out.set(e.getKey(), e.getValue());
+      }
+    });
+    return out;
   }
 }

@@ -175,6 +175,35 @@ class RelayCliIT {
   }
 
   @Test
+  void reports_asATable_asJson_andAsCsv(@TempDir Path dir) throws Exception {
+    ensureTraffic();
+    JsonNode report = null;
+    // the stats function reads the table's stream: the report follows within seconds
+    for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < end; ) {
+      report = relay("reports", "--campaign", "c-cli", "--group-by", "campaign,affiliate", "--json").json();
+      if (report.path("totals").path("conversions").asInt() >= 1) {
+        break;
+      }
+      Thread.sleep(500); // paces the poll
+    }
+    assertTrue(report.path("totals").path("clicks").asInt() >= 1, report.toString());
+    assertEquals(1, report.path("totals").path("conversions").asInt(), report.toString());
+    Run table = relay("reports", "--campaign", "c-cli", "--group-by", "campaign,affiliate");
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().startsWith("CAMPAIGN  AFFILIATE"), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("c-cli ") && l.contains("a1")), table.out());
+    assertTrue(table.out().contains("totals: "), table.out());
+    Path csv = dir.resolve("report.csv");
+    Run written = relay("reports", "--campaign", "c-cli", "--group-by", "day", "--csv", csv.toString());
+    assertEquals(0, written.exit(), written.err());
+    List<String> lines = Files.readAllLines(csv);
+    assertTrue(lines.get(0).startsWith("day,"), lines.toString());
+    assertTrue(lines.size() >= 2, lines.toString());
+    Run badGroup = relay("reports", "--group-by", "planet");
+    assertEquals(RelayException.INVALID, badGroup.exit(), badGroup.err());
+  }
+
+  @Test
   void errors_sayWhatToCheck_withTheirExitCodes(@TempDir Path dir) throws Exception {
     Run unreachable = relay("--url", "http://127.0.0.1:1", "--token", "x", "campaigns", "list");
     assertEquals(RelayException.UNREACHABLE, unreachable.exit());
