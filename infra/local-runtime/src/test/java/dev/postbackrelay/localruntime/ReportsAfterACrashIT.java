@@ -7,13 +7,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * {@link ReportsConsistencyIT} with the stats function's process halted right after its third stats
+ * {@link ReportsCheck} with the stats function's process halted right after its third stats
  * write, once (mid-batch: the batch's other items are not written, and no answer is sent): the event
  * source retries and bisects, a new execution environment applies what is left, the numbers are the same.
  */
-class ReportsAfterACrashIT extends ReportsConsistencyIT {
+@ResourceLock("ReportsCheck.expected") // the expected numbers are shared: one class at a time
+class ReportsAfterACrashIT extends ReportsCheck {
 
   private static Path marker;
 
