@@ -132,9 +132,11 @@ public class DeliveryHandlerTest {
     assertEquals(3, partner.received().size());
     partner.respondWith(200);
     assertEquals(1, deliveryQueue.replay(10), "the dead delivery is moved back");
-    List<String> replayed = Queues.drain("DeliveryQueue");
+    // the queue is shared by this class's tests: another test's postponed delivery may be visible by now
+    List<Delivery> replayed = Queues.drain("DeliveryQueue").stream().map(DeliveryJson::read)
+        .filter(d -> d.idempotencyKey().equals(delivery.idempotencyKey())).toList();
     assertEquals(1, replayed.size());
-    Delivery again = DeliveryJson.read(replayed.get(0));
+    Delivery again = replayed.get(0);
     assertTrue(again.replayedAt() != null);
 
     assertEquals(0, run(again).path("batchItemFailures").size());

@@ -164,8 +164,44 @@ public final class PerfBench {
         / Math.max(1, delivered)), (a, b) -> a + ", " + b));
     cpu.forEach((process, figures) -> row("CPU " + process, "", "", "", figures));
 
+    coldStarts(campaign, clickIds.get(0));
     conservation(campaign, clickIds, partner, conservation);
     table.forEach(System.out::println);
+  }
+
+  /**
+   * Cold start of each HTTP function under the runtime interface client: its one execution
+   * environment killed, the next request waits for the replacement, which the pool starts at once;
+   * that request's latency is the process start, the init and the first answer. Median of 5.
+   */
+  private void coldStarts(String campaign, String clickId) throws Exception {
+    Map<String, String> requests = new LinkedHashMap<>();
+    requests.put("ClickFunction", "/click?campaign_id=" + campaign + "&affiliate_id=a1");
+    requests.put("PostbackFunction", "/postback?campaign_id=" + campaign + "&click_id=" + clickId
+        + "&event=cold&txid=K&token=perf-token");
+    requests.put("AdminFunction", "/admin/campaigns/" + campaign);
+    for (Map.Entry<String, String> r : requests.entrySet()) {
+      List<Long> ms = new ArrayList<>();
+      for (int run = 0; run < 5; run++) {
+        ProcessHandle environment = stack.descendants().filter(p -> role(p).equals("function " + r.getKey()))
+            .findFirst().orElse(null);
+        if (environment == null) {
+          break;
+        }
+        environment.destroyForcibly();
+        environment.onExit().get(10, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        int status = send("GET", r.getValue(), null).statusCode();
+        long elapsed = (System.nanoTime() - t0) / 1_000_000;
+        if (status < 500) {
+          ms.add(elapsed);
+        }
+        Thread.sleep(500); // the new environment settles before the next kill
+      }
+      Collections.sort(ms);
+      row("cold start " + r.getKey() + " (ms, median of " + ms.size() + ")", "", "",
+          ms.isEmpty() ? "-" : Long.toString(ms.get(ms.size() / 2)), "kill, then one request: start, init, answer");
+    }
   }
 
   /** Postbacks with 10% sent twice and 5% malformed, 8 at a time: every accepted one delivered exactly once. */
