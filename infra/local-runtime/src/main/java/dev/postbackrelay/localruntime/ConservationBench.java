@@ -156,7 +156,7 @@ public final class ConservationBench {
     List<String> clicks = clicks(s.postbacks(), s.concurrency());
     progress("%d clicks in %.1f s", clicks.size(), (System.nanoTime() - clicking) / 1e9);
     Thread.sleep(1000); // the clicks' minimum age
-    List<Postback> postbacks = new ArrayList<>();
+    List<PlannedPostback> postbacks = new ArrayList<>();
     for (int i = 0; i < s.postbacks(); i++) {
       String txid = "T" + i;
       String click = clicks.get(i);
@@ -165,7 +165,7 @@ public final class ConservationBench {
       } else if (i % 50 == 1) {
         click = click.substring(0, click.length() - 2) + (click.endsWith("AA") ? "BB" : "AA"); // 2% unknown
       }
-      Postback p = new Postback(txid, i % 20 != 0 && i % 50 == 1, "/postback?campaign_id=" + CAMPAIGN + "&click_id="
+      PlannedPostback p = new PlannedPostback(txid, i % 20 != 0 && i % 50 == 1, "/postback?campaign_id=" + CAMPAIGN + "&click_id="
           + URLEncoder.encode(click, StandardCharsets.UTF_8) + "&event=sale&txid=" + txid
           + "&payout=1&amount=10&currency=USD&token=" + TOKEN);
       postbacks.add(p);
@@ -181,7 +181,7 @@ public final class ConservationBench {
     Set<String> accepted = ConcurrentHashMap.newKeySet();
     Set<String> refused = ConcurrentHashMap.newKeySet();
     Set<String> unknown = new HashSet<>();
-    postbacks.stream().filter(Postback::unknownClick).forEach(p -> unknown.add(p.txid()));
+    postbacks.stream().filter(PlannedPostback::unknownClick).forEach(p -> unknown.add(p.txid()));
     AtomicBoolean sending = new AtomicBoolean(true);
     long t0 = System.nanoTime();
     Thread injector = new Thread(() -> inject(s, sending), "fault-injector");
@@ -189,7 +189,7 @@ public final class ConservationBench {
     injector.start();
     ExecutorService senders = Executors.newFixedThreadPool(s.concurrency());
     List<Future<?>> futures = new ArrayList<>();
-    for (Postback p : postbacks) {
+    for (PlannedPostback p : postbacks) {
       futures.add(senders.submit(() -> {
         for (int attempt = 1; attempt <= MAX_SENDS; attempt++) {
           int status = status(p.query());
@@ -452,7 +452,7 @@ public final class ConservationBench {
   }
 
   /** One postback: its transaction id, whether its click was never made, its query. */
-  private record Postback(String txid, boolean unknownClick, String query) {}
+  private record PlannedPostback(String txid, boolean unknownClick, String query) {}
 
   /**
    * A local affiliate that answers 503 to a random {@code failShare} of requests and 200 to the
