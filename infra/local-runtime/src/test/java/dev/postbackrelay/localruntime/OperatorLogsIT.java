@@ -163,7 +163,11 @@ class OperatorLogsIT {
    */
   @Test
   void theDryRun_saysWhatHappens_whenTheSamePostbackIsThenSentForReal() throws Exception {
-    String location = send("GET", "/click?campaign_id=c-logs&affiliate_id=a1", null).headers().firstValue("location")
+    // a campaign of its own: the other tests count c-logs' refusals
+    assertEquals(200, send("PUT", "/admin/campaigns/c-dry", """
+        {"landing_url":"https://example.com/lp?cid={click_id}","postback_token":"%s","affiliates":{"a1":{}}}
+        """.formatted(TOKEN)).statusCode());
+    String location = send("GET", "/click?campaign_id=c-dry&affiliate_id=a1", null).headers().firstValue("location")
         .orElseThrow();
     String click = location.substring(location.indexOf("cid=") + 4);
     List<String> postbacks = List.of(
@@ -171,8 +175,8 @@ class OperatorLogsIT {
         "/postback?clickid=" + click + "&goal=sale&tid=D1&commission=4&key=" + TOKEN,
         "/postback?click_id=" + click + "&event=sale&txid=D1&status=rejected&token=" + TOKEN,
         "/postback?click_id=" + click + "&token=wrong-token",
-        "/postback?click_id={clickid}&campaign_id=c-logs",
-        "/postback?campaign_id=c-logs&click_id=" + click + "&amount=12,5.0&token=" + TOKEN);
+        "/postback?click_id={clickid}&campaign_id=c-dry",
+        "/postback?campaign_id=c-dry&click_id=" + click + "&amount=12,5.0&token=" + TOKEN);
     List<String> seen = new ArrayList<>();
     for (String postback : postbacks) {
       String url = "https://relay.example" + postback;
