@@ -15,8 +15,10 @@ import java.util.Optional;
  * (packaged into the hook's jar, and the fixture the consumers' own tests run), one record shaped
  * as Lambda's event source mapping delivers it. Its body is no queue's message, neither a postback
  * nor a delivery: the version must report exactly that record in {@code batchItemFailures}, its
- * contract for a message it cannot read, and do nothing else. The record was never on a queue, so
- * nothing is retried and nothing reaches a dead-letter queue; the version logs it by message id.
+ * contract for an unreadable record that is not from its own queue (one from its queue it moves to
+ * the dead-letter queue with its reason), and do nothing else. The record names a queue of its own
+ * ({@code pretraffic-probe}) and was never on one, so nothing is retried and nothing reaches a
+ * dead-letter queue; the version logs it by message id.
  *
  * @param name what the probe sends, for the report
  * @param label the message id's last part ({@code pretraffic-<deployment id>-<label>})

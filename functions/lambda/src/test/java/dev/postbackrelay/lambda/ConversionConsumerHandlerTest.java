@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 @QuarkusTest
 @TestProfile(Profiles.Consumer.class)
@@ -116,15 +117,43 @@ public class ConversionConsumerHandlerTest {
     assertTrue(deliveries().isEmpty());
   }
 
+  /**
+   * Expected: a message from the queue that is no postback (not JSON; JSON of something else) goes
+   * to the dead-letter queue at once, as received, with its reason and its id, and is not reported
+   * (so it is deleted); the readable postback beside it is attributed as usual.
+   */
   @Test
-  void unreadableMessage_isReportedAsABatchItemFailure() {
+  void unreadableMessages_goToTheDeadLetterQueueAtOnceWithTheirReason() {
+    Queues.drainMessages("ConversionDeadLetterQueue");
+    String readable = PostbackJson.write(postback("pb-" + UUID.randomUUID(), "T-poison", null));
+
+    JsonNode response = Queues.invoke("ConversionQueue", List.of("not json", "{\"kind\":\"something else\"}", readable));
+
+    assertEquals(0, response.path("batchItemFailures").size(), response.toString());
+    List<Message> dead = Queues.drainMessages("ConversionDeadLetterQueue");
+    assertEquals(List.of("not json", "{\"kind\":\"something else\"}"),
+        dead.stream().map(Message::body).sorted().toList());
+    var reasons = dead.stream().map(m -> m.messageAttributes().get("dead_reason").stringValue()).sorted().toList();
+    assertEquals(List.of("unreadable_message: not a postback (JsonParseException)",
+        "unreadable_message: not a postback (NullPointerException)"), reasons);
+    dead.forEach(m -> assertTrue(m.messageAttributes().get("source_message_id").stringValue().matches("[0-9a-f-]{36}"),
+        m.messageAttributes().toString()));
+    assertEquals(1, conversions.findByClick(clickId).size(), "the readable one was attributed");
+  }
+
+  /** Expected: a record that was never on the queue (the pre-traffic probe) is reported, and nothing is moved. */
+  @Test
+  void unreadableRecordFromElsewhere_isReportedAndNothingIsMoved() {
+    Queues.drainMessages("ConversionDeadLetterQueue");
     ObjectNode event = Events.load("sqs-conversion.json");
-    ((ObjectNode) event.get("Records").get(0)).put("body", "not json");
+    ((ObjectNode) event.get("Records").get(0)).put("body", "not json")
+        .put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:pretraffic-probe");
 
     JsonNode response = Events.invoke(event);
 
     assertEquals("059f36b4-87a3-44ab-83d2-661975830a7d",
         response.path("batchItemFailures").get(0).path("itemIdentifier").asText());
+    assertEquals(List.of(), Queues.drainMessages("ConversionDeadLetterQueue"));
   }
 
   private Postback postback(String postbackId, String txid, ConversionStatus status) {

@@ -32,6 +32,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The delivery function against DynamoDB Local, ElasticMQ and real local HTTP servers standing in
@@ -158,6 +159,34 @@ public class DeliveryHandlerTest {
     assertEquals(302, attempt.httpStatus());
     assertTrue(attempt.error().contains("redirect_not_followed") && attempt.error().contains("169.254.169.254"),
         attempt.error());
+  }
+
+  /**
+   * Expected: a message on the delivery queue that is no delivery goes to the dead-letter queue at
+   * once with its reason (not after 20 receives, without one), and a replay of the dead-letter
+   * queue moves back the dead delivery beside it but leaves the unreadable message there.
+   */
+  @Test
+  void anUnreadableMessage_isBuriedWithItsReason_andNeverReplayed() throws Exception {
+    Delivery dead = conversionFor(Map.of("aff", "http://10.0.0.1/pb?c={click_id}"), List.of()).get(0);
+
+    JsonNode response = Queues.invoke("DeliveryQueue", List.of("{\"click_id\": 7", DeliveryJson.write(dead)));
+
+    assertEquals(0, response.path("batchItemFailures").size(), response.toString());
+    List<Message> buried = Queues.drainMessages("DeliveryDeadLetterQueue");
+    Message poison = buried.stream().filter(m -> m.body().startsWith("{\"click_id\": 7")).findFirst().orElseThrow();
+    assertEquals("unreadable_message: not a delivery (JsonEOFException)",
+        poison.messageAttributes().get("dead_reason").stringValue());
+    assertEquals(2, buried.size(), "the poison and the dead delivery");
+    // both back in the dead-letter queue as they were, then a replay
+    try (var sqs = LocalAwsResource.aws().sqs()) {
+      String url = LocalAwsResource.aws().queueUrl("DeliveryDeadLetterQueue");
+      buried.forEach(m -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(m.body())
+          .messageAttributes(m.messageAttributes())));
+    }
+    assertEquals(1, deliveryQueue.replay(10), "only the delivery is replayed");
+    assertEquals(List.of(dead.clickId()),
+        Queues.drain("DeliveryQueue").stream().map(DeliveryJson::read).map(Delivery::clickId).toList());
   }
 
   @Test

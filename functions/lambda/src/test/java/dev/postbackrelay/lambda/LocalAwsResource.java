@@ -58,6 +58,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     config.put("relay.campaigns-table", "CampaignsTable");
     config.put("relay.tracking-table", "TrackingTable");
     config.put("relay.conversion-queue-url", aws.queueUrl(queue));
+    config.put("relay.conversion-dead-letter-queue-url", aws.queueUrl("ConversionDeadLetterQueue"));
     config.put("relay.delivery-queue-url", aws.queueUrl("DeliveryQueue"));
     config.put("relay.delivery-dead-letter-queue-url", aws.queueUrl("DeliveryDeadLetterQueue"));
     config.put("relay.delivery.retry-schedule", "1s,1s");

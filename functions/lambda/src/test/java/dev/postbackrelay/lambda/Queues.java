@@ -31,6 +31,25 @@ public final class Queues {
     }
   }
 
+  /** Receives and deletes everything on {@code queue}; returns the messages with their message attributes. */
+  public static List<Message> drainMessages(String queue) {
+    List<Message> drained = new ArrayList<>();
+    try (var sqs = LocalAwsResource.aws().sqs()) {
+      String url = LocalAwsResource.aws().queueUrl(queue);
+      while (true) {
+        var messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+            .messageAttributeNames("All")).messages();
+        if (messages.isEmpty()) {
+          return drained;
+        }
+        for (var m : messages) {
+          drained.add(m);
+          sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+        }
+      }
+    }
+  }
+
   /**
    * Stands in for the event source mapping: sends {@code bodies} to {@code queue}, receives them,
    * invokes the function with that event, then deletes every received message, a retried one too.

@@ -55,7 +55,8 @@ class LeastPrivilegeTest {
           "dynamodb:DeleteItem", Set.of("TrackingTable"),
           "dynamodb:Query", Set.of("TrackingTable"),
           "sqs:SendMessage", Set.of("ConversionQueue")),
-      // no click-id key: it attributes postbacks whose click ids the postback function checked
+      // no click-id key: it attributes postbacks whose click ids the postback function checked;
+      // moves a message that is no postback to its dead-letter queue at once, with the reason
       "ConversionConsumerFunction", Map.of(
           "dynamodb:GetItem", Set.of("CampaignsTable", "TrackingTable"),
           "dynamodb:BatchGetItem", Set.of("TrackingTable"),
@@ -63,7 +64,7 @@ class LeastPrivilegeTest {
           "dynamodb:UpdateItem", Set.of("TrackingTable"),
           "dynamodb:BatchWriteItem", Set.of("TrackingTable"),
           "dynamodb:Query", Set.of("TrackingTable"),
-          "sqs:SendMessage", Set.of("DeliveryQueue")),
+          "sqs:SendMessage", Set.of("DeliveryQueue", "ConversionDeadLetterQueue")),
       // calls out to the internet, so no click-id key: it reads only the destination secrets campaigns
       // reference; postpones its own messages, buries dead ones; logs each attempt (sent-postbacks log)
       "DeliveryFunction", Map.of(

@@ -23,6 +23,9 @@ public interface RelayConfig {
   /** The conversion queue's URL. */
   String conversionQueueUrl();
 
+  /** The conversion dead-letter queue's URL: postbacks no run could attribute, and messages that are no postback. */
+  String conversionDeadLetterQueueUrl();
+
   /** The delivery queue's URL: one message per (conversion state, destination). */
   String deliveryQueueUrl();
 

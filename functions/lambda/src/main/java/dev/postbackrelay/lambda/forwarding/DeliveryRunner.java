@@ -6,6 +6,7 @@ import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.forwarding.DeliveryOutcome;
 import dev.postbackrelay.forwarding.DeliveryService;
 import dev.postbackrelay.lambda.metrics.Metrics;
+import dev.postbackrelay.lambda.queue.DeadLetterQueue;
 import dev.postbackrelay.lambda.queue.DeliveryJson;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import org.jboss.logging.MDC;
 /**
  * Maps delivery outcomes onto the delivery queue: delivered and skipped messages are done; a retry
  * is hidden until it is due (ChangeMessageVisibility) and reported as a batch item failure, so SQS
- * brings it back then; a dead delivery is moved to the dead-letter queue with its reason. A message
- * that cannot be read is left to the queue's own redrive.
+ * brings it back then; a dead delivery is moved to the dead-letter queue with its reason, and so is
+ * a message that cannot be read (reason {@code unreadable_message}).
  */
 public final class DeliveryRunner {
 
@@ -69,8 +70,12 @@ public final class DeliveryRunner {
     try {
       delivery = DeliveryJson.read(message.getBody());
     } catch (IllegalArgumentException e) {
-      LOG.errorf("message %s is not a delivery; leaving it for the dead-letter queue", message.getMessageId());
-      return false;
+      // to the dead-letter queue at once, with its reason; left to the queue's redrive if that fails
+      boolean moved = queue.buryUnreadable(message, "not a delivery (" + DeadLetterQueue.kind(e) + ")");
+      if (moved) {
+        metrics.count("UnreadableMessage", null);
+      }
+      return moved;
     }
     MDC.put("click_id", delivery.clickId());
     MDC.put("destination", delivery.destinationId());

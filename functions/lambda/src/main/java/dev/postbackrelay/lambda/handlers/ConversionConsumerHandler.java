@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.lambda.metrics.Metrics;
+import dev.postbackrelay.lambda.queue.DeadLetterQueue;
 import dev.postbackrelay.lambda.queue.PostbackJson;
 import dev.postbackrelay.postback.Postback;
 import jakarta.inject.Inject;
@@ -18,8 +19,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The conversion queue's consumer: attributes a batch, which queues the deliveries it owes, and
- * reports per message the ones to retry (unreadable, or failed). SQS redrives a message to the
- * dead-letter queue after the queue's maxReceiveCount.
+ * reports per message the ones to retry. A message that is no postback is moved to the dead-letter
+ * queue at once with its reason; one that keeps failing is redriven there by SQS after the queue's
+ * maxReceiveCount.
  */
 @Named("consumer")
 public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -30,6 +32,8 @@ public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBa
   AttributionService attribution;
   @Inject
   Metrics metrics;
+  @Inject
+  DeadLetterQueue deadLetters;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -44,8 +48,13 @@ public class ConversionConsumerHandler implements RequestHandler<SQSEvent, SQSBa
         }
         messagesByPostback.get(postback.postbackId()).add(message.getMessageId());
       } catch (RuntimeException e) {
-        LOG.errorf("message %s is not a postback; leaving it for the dead-letter queue", message.getMessageId());
-        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+        // to the dead-letter queue at once, with its reason (its depth alarm stops a rollout writing
+        // such messages); reported, and left to the queue's redrive, if that fails
+        if (deadLetters.moveUnreadable(message, "not a postback (" + DeadLetterQueue.kind(e) + ")")) {
+          metrics.count("UnreadableMessage", null);
+        } else {
+          failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+        }
       }
     }
     Map<String, AttributionService.Attempt> attempts = attribution.attributeBatch(batch);

@@ -1,5 +1,6 @@
 package dev.postbackrelay.lambda.queue;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryQueue;
 import java.time.Clock;
@@ -10,28 +11,30 @@ import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The delivery queue and its dead-letter queue on SQS. Deliveries are sent ten to a
  * SendMessageBatch; a dead delivery is moved to the dead-letter queue with its reason, and
- * {@link #replay} moves dead deliveries back, marked as replayed so the retry schedule starts over.
+ * {@link #replay} moves dead deliveries back, marked as replayed so the retry schedule starts over;
+ * a message that is no delivery (moved there unread, {@link DeadLetterQueue#UNREADABLE}) stays for a
+ * person to look at.
  */
 public final class SqsDeliveryQueue implements DeliveryQueue {
 
-  static final String REASON_ATTRIBUTE = "dead_reason";
   private static final int BATCH = 10;
 
   private final SqsClient sqs;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
+  private final DeadLetterQueue deadLetters;
   private final Clock clock;
 
   public SqsDeliveryQueue(SqsClient sqs, String queueUrl, String deadLetterQueueUrl, Clock clock) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.deadLetterQueueUrl = deadLetterQueueUrl;
+    this.deadLetters = new DeadLetterQueue(sqs, deadLetterQueueUrl, queueUrl);
     this.clock = clock;
   }
 
@@ -54,10 +57,17 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
 
   /** Moves a delivery to the dead-letter queue, with the reason as a message attribute. */
   public void bury(Delivery delivery, String reason) {
-    String capped = reason.length() <= 256 ? reason : reason.substring(0, 256);
-    sqs.sendMessage(b -> b.queueUrl(deadLetterQueueUrl).messageBody(DeliveryJson.write(delivery))
-        .messageAttributes(Map.of(REASON_ATTRIBUTE,
-            MessageAttributeValue.builder().dataType("String").stringValue(capped).build())));
+    deadLetters.send(DeliveryJson.write(delivery), reason, Map.of());
+  }
+
+  /**
+   * Moves a message that is no delivery to the dead-letter queue, as received, with its reason
+   * (never replayed).
+   *
+   * @return false for a record that was never on the delivery queue (nothing to move)
+   */
+  public boolean buryUnreadable(SQSMessage message, String what) {
+    return deadLetters.moveUnreadable(message, what);
   }
 
   /**
@@ -67,7 +77,8 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
    */
   public int replay(int max) {
     int moved = 0;
-    while (moved < max) {
+    // a message that is no delivery stays, hidden for a minute by its receive: look past it, boundedly
+    for (int receives = 0; moved < max && receives < max / BATCH + 10; receives++) {
       int want = Math.min(BATCH, max - moved);
       // a one-second long poll (a short one may miss messages): its attempt may outlast the client's
       List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(want)
@@ -87,7 +98,7 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
         }
       }
       if (movable.isEmpty()) {
-        return moved;
+        continue;
       }
       send(deliveries);
       List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();

@@ -23,6 +23,7 @@ import dev.postbackrelay.lambda.forwarding.PinnedHttpClient;
 import dev.postbackrelay.lambda.forwarding.PinnedPostbackSender;
 import dev.postbackrelay.lambda.forwarding.SecretsManagerSecretResolver;
 import dev.postbackrelay.lambda.metrics.Metrics;
+import dev.postbackrelay.lambda.queue.DeadLetterQueue;
 import dev.postbackrelay.lambda.queue.SqsConversionQueue;
 import dev.postbackrelay.lambda.queue.SqsDeliveryQueue;
 import dev.postbackrelay.lambda.store.DynamoCampaignStore;
@@ -187,6 +188,13 @@ public class Wiring {
   @Singleton
   ConversionQueue conversionQueue(SqsClient sqs, RelayConfig config) {
     return new SqsConversionQueue(sqs, config.conversionQueueUrl());
+  }
+
+  /** Where the conversion queue's consumer moves a message that is no postback. */
+  @Produces
+  @Singleton
+  DeadLetterQueue conversionDeadLetters(SqsClient sqs, RelayConfig config) {
+    return new DeadLetterQueue(sqs, config.conversionDeadLetterQueueUrl(), config.conversionQueueUrl());
   }
 
   @Produces
