@@ -33,6 +33,8 @@ class FaultScenariosIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   /** The HTTP functions' Timeout in the template: an answer before it is the code's own, not a time-out. */
   private static final long HTTP_FUNCTION_TIMEOUT_MS = 10_000;
+  /** The delivery function's read deadline after connecting (RELAY_OUTBOUND_READ_TIMEOUT's default, 5 s). */
+  private static final long READ_DEADLINE_MS = 5_000;
   private static final Pattern FAULTS_LINE = Pattern.compile("Faults\\s+(http://\\S+/faults)");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -199,10 +201,151 @@ class FaultScenariosIT {
     }
   }
 
+  /**
+   * Expected, for each way a partner can fail — answering 503, resetting the connection, holding it
+   * open without an answer (30 s, past the 5 s read deadline: a time-out), and failing TLS (an
+   * {@code https} URL on a plain-HTTP server) — three attempts on the schedule, then the delivery is
+   * dead with its reason; the healthy destination of the same conversion, in the same delivery
+   * batch, is delivered while the held partner's request is still open (it never waits for it);
+   * once the partner is fixed (for TLS: the campaign's URL corrected), one replay delivers each
+   * exactly once and a second replay finds nothing.
+   */
+  @Test
+  void partnersFailingEveryWay_areRetried_deadLettered_replayedOnce_andNeverDelayAnother() throws Exception {
+    Map<String, ScriptedPartner> failing = new java.util.LinkedHashMap<>();
+    try {
+      failing.put("fail503", ScriptedPartner.start().answer(ScriptedPartner.Answer.FAIL));
+      failing.put("reset", ScriptedPartner.start().answer(ScriptedPartner.Answer.RESET));
+      failing.put("hold", ScriptedPartner.start().answer(ScriptedPartner.Answer.HOLD));
+      failing.put("tls", ScriptedPartner.start());
+      Map<String, String> clicks = new java.util.LinkedHashMap<>();
+      for (var f : failing.entrySet()) {
+        String url = f.getValue().url("/" + f.getKey());
+        StackTraffic.putCampaign(stack, "p-" + f.getKey(), f.getKey().equals("tls") ? url.replace("http://", "https://")
+            : url, "[{\"id\":\"healthy\",\"type\":\"postback\",\"url\":\"" + partner.url("/beside-" + f.getKey()) + "\"}]");
+        clicks.put(f.getKey(), StackTraffic.click(stack, "p-" + f.getKey()));
+      }
+      for (var c : clicks.entrySet()) {
+        assertEquals(200, stack.send("GET", StackTraffic.postback(c.getValue(), "P-" + c.getKey()), null, null)
+            .statusCode());
+      }
+      awaitIdle(() -> clicks.keySet().stream().allMatch(kind -> lastOutcome("p-" + kind).equals("dead")));
+      for (var c : clicks.entrySet()) {
+        List<JsonNode> attempts = affiliateAttempts("p-" + c.getKey());
+        System.out.println("[faults] partner " + c.getKey() + ": " + attempts.size() + " attempts, last "
+            + attempts.get(0).path("outcome").asText() + ": " + attempts.get(0).path("reason").asText());
+        assertEquals(3, attempts.size(), c.getKey() + ": three attempts on the schedule, then dead");
+        assertTrue(!attempts.get(0).path("reason").asText().isBlank(), "a dead delivery says why: " + attempts.get(0));
+        assertEquals(1L, partner.deliveriesByClick().get(c.getValue()), c.getKey() + ": the healthy destination, once");
+        assertTrue(failing.get(c.getKey()).deliveriesByClick().isEmpty(), c.getKey());
+      }
+      assertEquals(0, failing.get("tls").received().size(), "no HTTP request got past the failed handshake");
+      // the healthy delivery beside the held one arrived while the held request was still open
+      long heldAt = failing.get("hold").received().get(0).atMillis();
+      long besideAt = partner.received().stream().filter(r -> r.clickId().equals(clicks.get("hold")))
+          .findFirst().orElseThrow().atMillis();
+      System.out.println("[faults] healthy destination beside the held one: " + (besideAt - heldAt) + " ms after it");
+      assertTrue(besideAt < heldAt + READ_DEADLINE_MS, "delayed by the held partner: " + (besideAt - heldAt) + " ms");
+
+      failing.values().forEach(f -> f.answer(ScriptedPartner.Answer.OK));
+      StackTraffic.putCampaign(stack, "p-tls", failing.get("tls").url("/tls"),
+          "[{\"id\":\"healthy\",\"type\":\"postback\",\"url\":\"" + partner.url("/beside-tls") + "\"}]");
+      HttpResponse<String> replay = stack.send("POST", "/admin/deliveries/replay?max=1000", null, null);
+      assertEquals(200, replay.statusCode(), replay.body());
+      assertEquals(4, JSON.readTree(replay.body()).path("replayed").asInt(), replay.body());
+      awaitIdle(() -> clicks.entrySet().stream()
+          .allMatch(c -> failing.get(c.getKey()).deliveriesByClick().containsKey(c.getValue())));
+      HttpResponse<String> again = stack.send("POST", "/admin/deliveries/replay?max=1000", null, null);
+      assertEquals(0, JSON.readTree(again.body()).path("replayed").asInt(), again.body());
+      stack.awaitIdle(WAIT);
+      for (var c : clicks.entrySet()) {
+        assertEquals(Map.of(c.getValue(), 1L), failing.get(c.getKey()).deliveriesByClick(), c.getKey() + ": replayed once");
+        assertEquals(1L, partner.deliveriesByClick().get(c.getValue()), c.getKey() + ": the healthy one not again");
+      }
+    } finally {
+      failing.values().forEach(ScriptedPartner::close);
+    }
+  }
+
+  /**
+   * Expected: a message that is no postback, put on the conversion queue, and one that is no
+   * delivery, put on the delivery queue, each land in their queue's dead-letter queue within
+   * seconds (not after maxReceiveCount receives) with {@code dead_reason} {@code unreadable_message},
+   * and the template's depth alarm on each dead-letter queue, quiet before, is then breached.
+   */
+  @Test
+  void poisonMessages_landInTheirDeadLetterQueueWithAReason_andRaiseTheAlarm() throws Exception {
+    var sqs = stack.sqs();
+    Map<String, String> poisons = Map.of("ConversionQueue", "ConversionDeadLetterQueue",
+        "DeliveryQueue", "DeliveryDeadLetterQueue");
+    for (var p : poisons.entrySet()) {
+      drain(p.getValue());
+      List<QueueDepthAlarms.Alarm> alarms = QueueDepthAlarms.on(p.getValue());
+      assertTrue(!alarms.isEmpty(), "the template has no depth alarm on " + p.getValue());
+      alarms.forEach(a -> assertTrue(!a.inAlarm(sqs), a.id() + " before the poison"));
+      String body = "poison for " + p.getKey() + " " + java.util.UUID.randomUUID();
+      sqs.sendMessage(b -> b.queueUrl(stack.queueUrl(p.getKey())).messageBody(body));
+      long end = System.nanoTime() + WAIT.toNanos();
+      List<software.amazon.awssdk.services.sqs.model.Message> dead = List.of();
+      while (dead.isEmpty() && System.nanoTime() < end) {
+        dead = peek(p.getValue());
+        Thread.sleep(200);
+      }
+      assertEquals(1, dead.size(), p.getValue() + " holds the poison");
+      assertEquals(body, dead.get(0).body());
+      String reason = dead.get(0).messageAttributes().get("dead_reason").stringValue();
+      System.out.println("[faults] poison on " + p.getKey() + ": in " + p.getValue() + ", dead_reason " + reason
+          + ", after " + dead.get(0).attributes().get(software.amazon.awssdk.services.sqs.model
+              .MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT) + " receive(s) there");
+      assertTrue(reason.startsWith("unreadable_message: not a "), reason);
+      Thread.sleep(1_500); // the peek hid it for a second
+      for (QueueDepthAlarms.Alarm a : alarms) {
+        assertTrue(a.inAlarm(sqs), a.id() + " is raised by the poison in " + p.getValue());
+        System.out.println("[faults] " + a.id() + ": ALARM");
+      }
+      drain(p.getValue());
+    }
+    stack.awaitIdle(WAIT);
+  }
+
   /** Expected: without --db-path the stack says its data and queues live in memory only. */
   @Test
   void withoutDbPath_theStackSaysItsDataLivesInMemoryOnly() {
     assertTrue(stack.output().contains("Data         in memory only"), stack.output());
+  }
+
+  /** The outcome of the newest attempt to the affiliate of {@code campaign}, or "" before any. */
+  private static String lastOutcome(String campaign) {
+    try {
+      List<JsonNode> attempts = affiliateAttempts(campaign);
+      return attempts.isEmpty() ? "" : attempts.get(0).path("outcome").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The attempts to the affiliate of {@code campaign}, newest first (the sent-postbacks log). */
+  private static List<JsonNode> affiliateAttempts(String campaign) throws Exception {
+    HttpResponse<String> page = stack.send("GET", "/admin/deliveries?limit=100&campaign_id=" + campaign
+        + "&destination=affiliate:a1", null, null);
+    assertEquals(200, page.statusCode(), page.body());
+    List<JsonNode> attempts = new java.util.ArrayList<>();
+    JSON.readTree(page.body()).path("items").forEach(attempts::add);
+    return attempts;
+  }
+
+  /** Receives (hidden for a second) what {@code queue} holds, with message and system attributes. */
+  private static List<software.amazon.awssdk.services.sqs.model.Message> peek(String queue) {
+    return stack.sqs().receiveMessage(b -> b.queueUrl(stack.queueUrl(queue)).maxNumberOfMessages(10)
+        .visibilityTimeout(1).messageAttributeNames("All")
+        .messageSystemAttributeNames(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.ALL))
+        .messages();
+  }
+
+  /** Deletes everything {@code queue} holds now. */
+  private static void drain(String queue) {
+    String url = stack.queueUrl(queue);
+    stack.sqs().purgeQueue(b -> b.queueUrl(url));
   }
 
   private static void fault(String json) throws Exception {

@@ -82,7 +82,7 @@ public final class RunningStack implements AutoCloseable {
   /** As {@link #start(String, Map, Duration)}, with arguments for the stack ({@code --db-path DIR}). */
   public static RunningStack start(String adminToken, Map<String, String> env, Duration readyTimeout,
       List<String> arguments) throws Exception {
-    Path repo = Path.of(System.getProperty("localruntime.repo-root", "../..")).toAbsolutePath().normalize();
+    Path repo = repository();
     assumeTrue(Files.isRegularFile(repo.resolve("functions/lambda/target/function.zip")),
         "needs functions/lambda/target/function.zip (mvn -DskipTests package)");
     Path jar = repo.resolve("infra/local-runtime/target/local-runtime.jar");
@@ -201,6 +201,22 @@ public final class RunningStack implements AutoCloseable {
     Map<String, Integer> counts = new LinkedHashMap<>();
     eventSourceQueues().forEach((name, url) -> counts.put(name, messages(url)));
     return counts;
+  }
+
+  /** A client on the stack's ElasticMQ (closed with the stack). */
+  public SqsClient sqs() {
+    eventSourceQueues();
+    return sqs;
+  }
+
+  /** The URL of any queue of the template, by its logical id. */
+  public String queueUrl(String logicalId) {
+    return sqs().getQueueUrl(b -> b.queueName(logicalId)).queueUrl();
+  }
+
+  /** The repository the stack runs from: where {@code template.yaml} is. */
+  public static Path repository() {
+    return Path.of(System.getProperty("localruntime.repo-root", "../..")).toAbsolutePath().normalize();
   }
 
   /** Queue logical id to URL, for every queue that feeds a function; looked up once. */
