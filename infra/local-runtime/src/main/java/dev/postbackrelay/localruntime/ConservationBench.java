@@ -41,6 +41,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A conservation run under faults: it starts its own stack with the fault harness on
@@ -59,7 +65,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code java -cp infra/local-runtime/target/local-runtime.jar dev.postbackrelay.localruntime.ConservationBench
  * [--postbacks 50000] [--concurrency 16] [--hangs 3] [--kills 3] [--hang-seconds 3] [--fault-every 20]},
- * from the repository root.
+ * from the repository root. With {@code --soak-seconds 60 [--rate 40]} it soaks the stack instead,
+ * without faults, at a steady rate (see {@link Soak}).
  */
 public final class ConservationBench {
 
@@ -128,6 +135,12 @@ public final class ConservationBench {
     for (int i = 0; i + 1 < args.length; i += 2) {
       o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
+    if (o.containsKey("soak-seconds")) {
+      Soak soak = soak(Path.of(""), Integer.parseInt(o.get("soak-seconds")), Integer.parseInt(o.getOrDefault("rate", "40")),
+          Integer.parseInt(o.get("concurrency")));
+      System.out.println(soak.table());
+      System.exit(soak.passed() ? 0 : 1);
+    }
     Figures figures = run(Path.of(""), new Settings(Integer.parseInt(o.get("postbacks")), Integer.parseInt(o.get("concurrency")),
         Integer.parseInt(o.get("hangs")), Integer.parseInt(o.get("kills")), Integer.parseInt(o.get("hang-seconds")),
         Integer.parseInt(o.get("fault-every"))));
@@ -147,11 +160,176 @@ public final class ConservationBench {
     }
   }
 
-  private Figures measure(Settings s, Partner partner) throws Exception {
+  /**
+   * A soak's figures: postbacks sent at a steady {@code rate} for {@code seconds}, answered,
+   * delivered; the backlog (messages on the queues that feed functions, plus postbacks accepted and
+   * not yet delivered) sampled every 5 s; the time to drain once sending stopped; each process's
+   * heap after a full GC before and after (KB).
+   *
+   * <p>It passes when every postback got a 200 and was delivered exactly once, the backlog never
+   * grew past {@code rate} x 5 s of work and ended as low as it began (no growth: the last third
+   * of samples averages at most the first third's plus one second of work), the stack drained within
+   * 30 s, and no process's heap after GC grew by more than a quarter plus 16 MB.
+   */
+  public record Soak(int rate, int seconds, long sent, long ok, long failed, int delivered, int lost,
+      int doubleForwarded, List<Integer> backlog, double drainSeconds, Map<String, Long> heapBefore,
+      Map<String, Long> heapAfter) {
+
+    public boolean passed() {
+      int n = backlog.size();
+      double first = backlog.subList(0, Math.max(1, n / 3)).stream().mapToInt(Integer::intValue).average().orElse(0);
+      double last = backlog.subList(n - Math.max(1, n / 3), n).stream().mapToInt(Integer::intValue).average().orElse(0);
+      boolean bounded = backlog.stream().allMatch(b -> b <= rate * 5) && last <= first + rate;
+      boolean heaps = heapBefore.entrySet().stream().allMatch(e ->
+          heapAfter.getOrDefault(e.getKey(), 0L) <= e.getValue() * 1.25 + 16 * 1024);
+      return failed == 0 && lost == 0 && doubleForwarded == 0 && delivered == ok && bounded && drainSeconds <= 30
+          && heaps;
+    }
+
+    public String table() {
+      StringBuilder t = new StringBuilder(String.format("""
+          soak                 %d postbacks/s for %d s
+          sent                 %d
+          answered 200         %d
+          other answers        %d
+          delivered            %d distinct at the partner
+          lost                 %d
+          double-forwarded     %d
+          backlog every 5 s    %s
+          drained after stop   %.1f s
+          heap after GC (KB)   before -> after
+          """, rate, seconds, sent, ok, failed, delivered, lost, doubleForwarded, backlog, drainSeconds));
+      heapBefore.forEach((role, kb) -> t.append(String.format("  %-38s %7d -> %7d%n", role, kb,
+          heapAfter.getOrDefault(role, -1L))));
+      return t.append(passed() ? "PASSED" : "FAILED").toString();
+    }
+  }
+
+  /** Starts a stack, soaks it at {@code rate} postbacks/s for {@code seconds} (no faults), stops it. */
+  public static Soak soak(Path repoRoot, int seconds, int rate, int concurrency) throws Exception {
+    ConservationBench bench = new ConservationBench();
+    try (Partner partner = new Partner(0.0)) {
+      bench.start(repoRoot.toAbsolutePath().normalize());
+      return bench.soak(partner, seconds, rate, concurrency);
+    } finally {
+      bench.stop();
+    }
+  }
+
+  private Soak soak(Partner partner, int seconds, int rate, int concurrency) throws Exception {
+    putCampaign(partner);
+    int count = seconds * rate;
+    List<String> clicks = clicks(count, concurrency);
+    Thread.sleep(1000); // the clicks' minimum age
+    // a warm-up, so that "before" is a warm stack's heap, not a cold one's
+    for (int i = 0; i < Math.min(200, count); i++) {
+      status(postbackQuery(clicks.get(i), "W" + i));
+    }
+    drain(partner, List.of());
+    Map<String, Long> before = StackProcesses.heapAfterGc(stack);
+    progress("heap after GC before: %s", before);
+    try (QueueDepth depth = new QueueDepth(output)) {
+      AtomicLong ok = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      Set<String> accepted = ConcurrentHashMap.newKeySet();
+      List<Integer> backlog = new CopyOnWriteArrayList<>();
+      ExecutorService senders = Executors.newFixedThreadPool(concurrency);
+      long t0 = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        long due = t0 + i * 1_000_000_000L / rate;
+        String txid = "S" + i;
+        String query = postbackQuery(clicks.get(i), txid);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        futures.add(senders.submit(() -> {
+          if (status(query) == 200) {
+            ok.incrementAndGet();
+            accepted.add(txid);
+          } else {
+            failed.incrementAndGet();
+          }
+        }));
+        if (i > 0 && i % (rate * 5) == 0) {
+          int queued = depth.messages();
+          int undelivered = (int) accepted.stream().filter(t -> !partner.delivered(t)).count();
+          backlog.add(queued + undelivered);
+          progress("%d s: %d sent, backlog %d (%d queued, %d accepted and not yet delivered)", i / rate, i,
+              queued + undelivered, queued, undelivered);
+        }
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      senders.shutdown();
+      long stopped = System.nanoTime();
+      drain(partner, List.copyOf(accepted));
+      double drainSeconds = (partner.lastDeliveryNanos() - stopped) / 1e9;
+      Map<String, Long> after = StackProcesses.heapAfterGc(stack);
+      Map<String, Set<String>> keys = partner.keysByTxid();
+      int lost = (int) accepted.stream().filter(t -> !keys.containsKey(t)).count();
+      int twice = (int) keys.values().stream().filter(k -> k.size() > 1).count();
+      int delivered = (int) keys.keySet().stream().filter(t -> t.startsWith("S")).count();
+      return new Soak(rate, seconds, count, ok.get(), failed.get(), delivered, lost, twice, List.copyOf(backlog),
+          Math.max(0, drainSeconds), before, after);
+    }
+  }
+
+  private void putCampaign(Partner partner) throws Exception {
     admin("PUT", "/admin/campaigns/" + CAMPAIGN, """
         {"landing_url":"https://example.com/?cid={click_id}","postback_token":"%s","attribution_window_days":30,
          "affiliates":{"a1":{"postback_url":"http://127.0.0.1:%d/pb?c={click_id}&t={txid}"}}}
         """.formatted(TOKEN, partner.port()));
+  }
+
+  private static String postbackQuery(String click, String txid) {
+    return "/postback?campaign_id=" + CAMPAIGN + "&click_id=" + URLEncoder.encode(click, StandardCharsets.UTF_8)
+        + "&event=sale&txid=" + txid + "&payout=1&amount=10&currency=USD&token=" + TOKEN;
+  }
+
+  /** Messages on the queues that feed functions (visible, in flight, delayed), read from the stack's ElasticMQ. */
+  private static final class QueueDepth implements AutoCloseable {
+
+    private static final Pattern SQS = Pattern.compile("SQS\\s+(http://127\\.0\\.0\\.1:\\d+)/");
+    private static final List<QueueAttributeName> COUNTS = List.of(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+
+    private final SqsClient sqs;
+    private final List<String> queues;
+
+    QueueDepth(List<String> stackOutput) {
+      String endpoint = stackOutput.stream().map(SQS::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no SQS endpoint in the stack's summary"));
+      sqs = SqsClient.builder().endpointOverride(URI.create(endpoint))
+          .region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(
+              AwsBasicCredentials.create("test", "test")))
+          .httpClient(UrlConnectionHttpClient.create()).build();
+      queues = List.of("ConversionQueue", "DeliveryQueue").stream()
+          .map(q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl()).toList();
+    }
+
+    int messages() {
+      int total = 0;
+      for (String url : queues) {
+        var attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(COUNTS)).attributes();
+        total += COUNTS.stream().mapToInt(a -> Integer.parseInt(attributes.getOrDefault(a, "0"))).sum();
+      }
+      return total;
+    }
+
+    @Override
+    public void close() {
+      sqs.close();
+    }
+  }
+
+  private Figures measure(Settings s, Partner partner) throws Exception {
+    putCampaign(partner);
     long clicking = System.nanoTime();
     List<String> clicks = clicks(s.postbacks(), s.concurrency());
     progress("%d clicks in %.1f s", clicks.size(), (System.nanoTime() - clicking) / 1e9);
@@ -165,9 +343,7 @@ public final class ConservationBench {
       } else if (i % 50 == 1) {
         click = click.substring(0, click.length() - 2) + (click.endsWith("AA") ? "BB" : "AA"); // 2% unknown
       }
-      PlannedPostback p = new PlannedPostback(txid, i % 20 != 0 && i % 50 == 1, "/postback?campaign_id=" + CAMPAIGN + "&click_id="
-          + URLEncoder.encode(click, StandardCharsets.UTF_8) + "&event=sale&txid=" + txid
-          + "&payout=1&amount=10&currency=USD&token=" + TOKEN);
+      PlannedPostback p = new PlannedPostback(txid, i % 20 != 0 && i % 50 == 1, postbackQuery(click, txid));
       postbacks.add(p);
       if (i % 10 == 2) {
         postbacks.add(p); // 10% sent twice, by another sender
@@ -464,6 +640,7 @@ public final class ConservationBench {
     private final Map<String, Set<String>> keysByTxid = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger repeated = new AtomicInteger();
+    private final AtomicLong lastDelivery = new AtomicLong();
 
     Partner(double failShare) throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
@@ -479,6 +656,7 @@ public final class ConservationBench {
           if (!keysByTxid.computeIfAbsent(txid, t -> ConcurrentHashMap.newKeySet()).add(key == null ? "" : key)) {
             repeated.incrementAndGet();
           }
+          lastDelivery.set(System.nanoTime());
           exchange.sendResponseHeaders(200, -1);
         }
         exchange.close();
@@ -501,6 +679,15 @@ public final class ConservationBench {
 
     int repeated() {
       return repeated.get();
+    }
+
+    boolean delivered(String txid) {
+      return keysByTxid.containsKey(txid);
+    }
+
+    /** When the partner last answered 200 ({@link System#nanoTime}). */
+    long lastDeliveryNanos() {
+      return lastDelivery.get();
     }
 
     Map<String, Set<String>> keysByTxid() {
