@@ -30,7 +30,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * an invocation, with {@code ChangeMessageVisibilityBatch}, so they return that many seconds after
  * the failure. It is not sent with the receive: a visibility shorter than the batching window plus
  * the invocation would hand the same message out again while it is still being gathered or
- * processed, and count receives the function never failed towards the redrive.
+ * processed, and count receives the function never failed towards the redrive. It is never set on
+ * a message the function reported as failed when the function manages its messages' visibility
+ * ({@link SqsEventSource#functionManagesVisibility()}: the delivery function hides a retry until it
+ * is due): as on Lambda, such a message returns when the function said. A whole failed invocation
+ * (a crash, a kill, a time-out) still gets it: the function could not say anything.
  */
 public final class SqsEventSourcePoller implements AutoCloseable {
 
@@ -152,7 +156,10 @@ public final class SqsEventSourcePoller implements AutoCloseable {
           batch.size() - done.size(), batch.size());
     }
     delete(done);
-    retryLater(batch.stream().filter(m -> !done.contains(m)).toList());
+    if (!source.functionManagesVisibility()) {
+      // a function that hides its retries itself (ChangeMessageVisibility) has said when they return
+      retryLater(batch.stream().filter(m -> !done.contains(m)).toList());
+    }
   }
 
   /** Makes messages received while stopping visible again at once, so a restart need not wait out their timeout. */

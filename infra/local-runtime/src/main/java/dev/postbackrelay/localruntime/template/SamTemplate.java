@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The parts of a SAM template the local stack runs: its Parameters, Globals and Resources, read
@@ -188,10 +189,36 @@ public final class SamTemplate {
         sources.add(new SqsEventSource(queue.logicalId(),
             batch == null ? SqsEventSource.DEFAULT_BATCH_SIZE : Integer.parseInt(String.valueOf(batch)),
             window == null ? 0 : Integer.parseInt(String.valueOf(window)),
-            types.contains("ReportBatchItemFailures")));
+            types.contains("ReportBatchItemFailures"),
+            grants(props, "sqs:ChangeMessageVisibility", queue.logicalId())));
       }
     }
     return sources;
+  }
+
+  /**
+   * Whether the function's own {@code Policies} allow {@code action} on {@code resource}: a
+   * statement with {@code Effect: Allow}, the action (a string or a list) and the resource
+   * ({@code !GetAtt <resource>.Arn}, alone or in a list).
+   */
+  private static boolean grants(Map<String, Object> props, String action, String resource) {
+    List<?> policies = props.get("Policies") instanceof List<?> l ? l : List.of();
+    for (Object policy : policies) {
+      List<?> statements = map(policy).get("Statement") instanceof List<?> l ? l : List.of();
+      for (Object statement : statements) {
+        Map<String, Object> st = map(statement);
+        Object actions = st.get("Action");
+        Object resources = st.get("Resource");
+        boolean allowed = "Allow".equals(st.get("Effect"))
+            && (actions instanceof List<?> a ? a.contains(action) : action.equals(actions));
+        List<?> targets = resources instanceof List<?> r ? r : resources == null ? List.of() : List.of(resources);
+        if (allowed && targets.stream().map(Ref::of).flatMap(Optional::stream)
+            .anyMatch(ref -> ref.logicalId().equals(resource) && "Arn".equals(ref.attribute()))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The {@code DynamoDB} stream events of function {@code id}, with their batch, retry and failure settings. */

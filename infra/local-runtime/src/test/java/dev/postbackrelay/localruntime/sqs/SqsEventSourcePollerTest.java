@@ -131,6 +131,34 @@ class SqsEventSourcePollerTest {
     assertEquals(0, dlqDepth());
   }
 
+  /**
+   * Expected: a function that manages its messages' visibility hides a failed message for 30 s and
+   * reports it; the poller leaves it hidden (it does not come back after the short retry
+   * visibility), while a whole failed invocation of the same source still returns at once.
+   */
+  @Test
+  void aFunctionsOwnVisibility_isKeptForReportedFailures() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    poller = new SqsEventSourcePoller(sqs, values.queueUrl("WorkQueue"), LocalValues.queueArn("WorkQueue"),
+        new SqsEventSource("WorkQueue", 5, 0, true, true), event -> {
+          JsonNode records = record(event);
+          if (calls.incrementAndGet() == 1) {
+            throw new FunctionErrorException("WorkFunction", "Unhandled", "{}".getBytes(StandardCharsets.UTF_8));
+          }
+          JsonNode r = records.get(0);
+          sqs.changeMessageVisibility(b -> b.queueUrl(values.queueUrl("WorkQueue"))
+              .receiptHandle(r.get("receiptHandle").asText()).visibilityTimeout(30));
+          return ("{\"batchItemFailures\":[{\"itemIdentifier\":\"" + r.get("messageId").asText() + "\"}]}")
+              .getBytes(StandardCharsets.UTF_8);
+        }, (int) VISIBILITY.toSeconds(), Duration.ofSeconds(1), json);
+    poller.start();
+    send("postponed");
+    await(() -> deliveries("postponed") == 2, Duration.ofSeconds(20)); // the crash's retry came back
+    Thread.sleep(VISIBILITY.toMillis() * 3);
+    assertEquals(2, deliveries("postponed"), "hidden for the function's 30 s, not the poller's " + VISIBILITY);
+    assertEquals(1, depth("WorkQueue", QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
   @Test
   void batchingWindow_gathersUpToBatchSize() {
     start(this::reportFailures, 1);

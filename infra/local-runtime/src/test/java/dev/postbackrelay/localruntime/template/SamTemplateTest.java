@@ -62,6 +62,21 @@ class SamTemplateTest {
     assertEquals(List.of(new SqsEventSource("WorkQueue", 5, 2, true)), functions.get("WorkFunction").sqsEvents());
   }
 
+  /**
+   * The project's own template: the delivery function may change its queue's message visibility (it
+   * hides a retry until due), the consumer may not, so only the delivery queue's poller leaves a
+   * reported failure's visibility to the function.
+   */
+  @Test
+  void theProjectsTemplate_saysWhichFunctionManagesItsMessagesVisibility() {
+    SamTemplate project = SamTemplate.load(Path.of(System.getProperty("localruntime.repo-root", "../.."))
+        .resolve("template.yaml"));
+    Map<String, Boolean> manages = new java.util.TreeMap<>();
+    project.functions(new LocalValues(project, SQS)).forEach(f -> f.sqsEvents()
+        .forEach(e -> manages.put(e.queueLogicalId(), e.functionManagesVisibility())));
+    assertEquals(Map.of("ConversionQueue", false, "DeliveryQueue", true), manages);
+  }
+
   @Test
   void functionsNoEventInvokes_areNotRun() {
     assertEquals(List.of("PlainFunction"), template.uninvocableFunctions());
