@@ -46,6 +46,28 @@ public interface ConversionStore extends GoneClickCampaigns {
   boolean claim(String clickId, String key, String target, ConversionStatus status, Instant until,
       Instant now);
 
+  /** What {@link #claimAt} came to. */
+  enum Claim {
+    /** Another run's claim is still live, or the conversion does not exist: call no one. */
+    HELD,
+    /** Claimed; no earlier claim was left. */
+    TAKEN,
+    /**
+     * Claimed over an earlier claim that expired with no attempt recorded after it: the run that took
+     * it ended (killed, timed out) after it may have called the target, so this call may repeat it.
+     */
+    RETAKEN
+  }
+
+  /**
+   * {@link #claim}, telling also whether it took over a claim left by a run that never recorded its
+   * attempt ({@link Claim#RETAKEN}). A store that cannot tell says {@link Claim#TAKEN}.
+   */
+  default Claim claimAt(String clickId, String key, String target, ConversionStatus status, Instant until,
+      Instant now) {
+    return claim(clickId, key, target, status, until, now) ? Claim.TAKEN : Claim.HELD;
+  }
+
   /** Appends a delivery attempt to the conversion's log and releases its (target, status) claim. */
   void recordDelivery(String clickId, String key, DeliveryAttempt attempt);
 

@@ -16,10 +16,22 @@ import java.util.Locale;
  * @param response the start of the response body (2xx only), or null
  * @param nextRetryAt when the next attempt is due, for {@link Outcome#RETRYING}
  * @param reason the delivery error as recorded on the conversion, null when delivered
+ * @param possibleRepeat this attempt followed a run that was stopped (killed, timed out) after it may
+ *     have called the destination and before it recorded what happened: the destination may have
+ *     received this delivery before, under the same {@code Idempotency-Key}
  */
 public record DeliveryLogEntry(String deliveryId, String campaignId, String clickId, String conversionKey,
     String destination, ConversionStatus status, int attempt, Instant at, Outcome outcome, String method, String url,
-    String body, int httpStatus, String response, long latencyMillis, Instant nextRetryAt, String reason) {
+    String body, int httpStatus, String response, long latencyMillis, Instant nextRetryAt, String reason,
+    boolean possibleRepeat) {
+
+  /** An attempt that is no possible repeat. */
+  public DeliveryLogEntry(String deliveryId, String campaignId, String clickId, String conversionKey,
+      String destination, ConversionStatus status, int attempt, Instant at, Outcome outcome, String method, String url,
+      String body, int httpStatus, String response, long latencyMillis, Instant nextRetryAt, String reason) {
+    this(deliveryId, campaignId, clickId, conversionKey, destination, status, attempt, at, outcome, method, url, body,
+        httpStatus, response, latencyMillis, nextRetryAt, reason, false);
+  }
 
   /** Bodies and responses are kept up to this many characters. */
   public static final int MAX_EXCERPT = 2048;

@@ -42,7 +42,8 @@ final class DeliveryLogs {
   }
 
   static DeliveryLogEntry entry(Delivery d, Conversion conversion, DestinationType type, Sent sent,
-      DeliveryAttempt logged, DeliveryFailure failure, DeliveryOutcome outcome, int attempt, Instant now) {
+      DeliveryAttempt logged, DeliveryFailure failure, DeliveryOutcome outcome, int attempt, boolean possibleRepeat,
+      Instant now) {
     DeliveryLogEntry.Outcome kind;
     Instant next = null;
     if (outcome instanceof DeliveryOutcome.Delivered) {
@@ -72,7 +73,7 @@ final class DeliveryLogs {
     }
     return new DeliveryLogEntry(d.idempotencyKey(), conversion.campaignId(), d.clickId(), d.conversionKey(),
         d.destinationId(), d.status(), attempt, now, kind, method, url, body, logged.httpStatus(), response,
-        logged.latencyMillis(), next, logged.error());
+        logged.latencyMillis(), next, logged.error(), possibleRepeat);
   }
 
   /** {@code text} with each secret value, as written and as URL-encoded, replaced by the mask. */

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * when it is; otherwise it claims the delivery (so two runs never call out at once), builds the
  * request for the destination's type, checks the target with the {@link OutboundGuard} on the
  * address actually connected to, sends it, lets the type read the answer, and logs the attempt on
- * the conversion. What follows a failure is its {@link DeliveryError.Disposition}: retried on the
+ * the conversion. A run killed after calling out and before recording leaves its claim: once it
+ * expires the next run calls again, with the same {@code Idempotency-Key}, and logs that attempt as
+ * a possible repeat. What follows a failure is its {@link DeliveryError.Disposition}: retried on the
  * {@link RetrySchedule}, dead at once (a forbidden target; also an exhausted schedule), or skipped
  * for good. The service knows no destination type by name: each {@link DestinationType} builds,
  * reads and obtains its credentials. Outcomes are values; only infrastructure failures (the store)
@@ -36,8 +38,8 @@ import java.util.function.Function;
  */
 public final class DeliveryService {
 
-  /** How long a claim holds off a second runner: longer than any one call can take. */
-  static final Duration CLAIM = Duration.ofSeconds(60);
+  /** How long a claim holds off a second runner by default: longer than any one call can take. */
+  public static final Duration CLAIM = Duration.ofSeconds(60);
 
   private final ConversionStore conversions;
   private final ClickStore clicks;
@@ -49,6 +51,7 @@ public final class DeliveryService {
   private final SecretResolver secrets;
   private final AccessTokens tokens;
   private final DeliveryLog log;
+  private final Duration claim;
   private final Clock clock;
 
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
@@ -68,7 +71,20 @@ public final class DeliveryService {
   public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
       Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
       RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, DeliveryLog log, Clock clock) {
+    this(conversions, clicks, campaigns, types, sender, guard, schedule, secrets, tokens, log, CLAIM, clock);
+  }
+
+  /**
+   * @param claim how long a run's claim holds off another run of the same delivery: longer than one
+   *     attempt can take (connect and read time-outs); a run killed after calling out is repeated
+   *     once it has expired
+   */
+  public DeliveryService(ConversionStore conversions, ClickStore clicks, CampaignStore campaigns,
+      Function<Destination.Type, DestinationType> types, PostbackSender sender, OutboundGuard guard,
+      RetrySchedule schedule, SecretResolver secrets, AccessTokens tokens, DeliveryLog log, Duration claim,
+      Clock clock) {
     this.log = log;
+    this.claim = claim;
     this.secrets = secrets;
     this.tokens = tokens;
     this.conversions = conversions;
@@ -118,8 +134,10 @@ public final class DeliveryService {
         return new DeliveryOutcome.RetryAfter(Duration.between(now, due));
       }
     }
-    if (!conversions.claim(d.clickId(), d.conversionKey(), destination.id(), d.status(), now.plus(CLAIM), now)) {
-      return new DeliveryOutcome.RetryAfter(CLAIM);
+    ConversionStore.Claim claimed = conversions.claimAt(d.clickId(), d.conversionKey(), destination.id(), d.status(),
+        now.plus(claim), now);
+    if (claimed == ConversionStore.Claim.HELD) {
+      return new DeliveryOutcome.RetryAfter(claim);
     }
     Click click = type.readsTheClick() ? click(conversion) : conversion.rememberedClick();
     Attempt attempt = attempt(d, type, destination, announced(conversion, d), click, now);
@@ -138,7 +156,7 @@ public final class DeliveryService {
     }
     if (log != null) {
       log.record(DeliveryLogs.entry(d, conversion, type, attempt.sent(), attempt.logged(), attempt.failure(), outcome,
-          attempts.size() + 1, now));
+          attempts.size() + 1, claimed == ConversionStore.Claim.RETAKEN, now));
     }
     return outcome;
   }

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbackrelay.attribution.AttributionService;
 import dev.postbackrelay.attribution.Conversion;
+import dev.postbackrelay.attribution.ConversionStore;
 import dev.postbackrelay.attribution.Delivery;
 import dev.postbackrelay.attribution.DeliveryAttempt;
 import dev.postbackrelay.campaign.Destination;
@@ -270,6 +271,39 @@ class DeliveryServiceTest {
     core.clock.advance(DeliveryService.CLAIM.plusSeconds(1)); // that runner died without recording
     assertEquals(DELIVERED, run(d));
     assertEquals(1, core.sender.calls().size());
+    assertTrue(core.deliveryLog.latest(d.idempotencyKey()).orElseThrow().possibleRepeat(),
+        "the dead runner may have called: this attempt is logged as a possible repeat");
+  }
+
+  /**
+   * The rule for a run killed after the partner answered and before it recorded the outcome: the
+   * claim it left expires, the next run sends again with the same Idempotency-Key and logs a
+   * possible repeat; an attempt after a recorded one is no possible repeat.
+   */
+  @Test
+  void aRunKilledAfterCallingOut_isRepeatedWithTheSameKeyOnceItsClaimExpires_andMarkedAPossibleRepeat() {
+    Delivery d = convertOne("c1", "event", "sale");
+    Instant now = core.clock.instant();
+    // the killed run: it claimed, called the partner, and died before recordDelivery
+    assertEquals(ConversionStore.Claim.TAKEN, core.conversions.claimAt(d.clickId(), d.conversionKey(), "affiliate:a1",
+        APPROVED, now.plus(DeliveryService.CLAIM), now));
+    assertEquals(retryAfter(DeliveryService.CLAIM), run(d), "its claim holds off the redelivered message");
+    core.clock.advance(DeliveryService.CLAIM.plusSeconds(1));
+
+    assertEquals(DELIVERED, run(d));
+
+    DeliveryLogEntry repeat = core.deliveryLog.latest(d.idempotencyKey()).orElseThrow();
+    assertTrue(repeat.possibleRepeat(), repeat.toString());
+    assertEquals(d.idempotencyKey(), core.sender.calls().get(0).idempotencyKey());
+    assertEquals(DELIVERED, run(d), "recorded: done, no call");
+    assertEquals(1, core.sender.calls().size());
+  }
+
+  @Test
+  void anOrdinaryAttempt_isNoPossibleRepeat() {
+    Delivery d = convertOne("c1", "event", "sale");
+    assertEquals(DELIVERED, run(d));
+    assertFalse(core.deliveryLog.latest(d.idempotencyKey()).orElseThrow().possibleRepeat());
   }
 
   @Test

@@ -359,6 +359,29 @@ public abstract class ConversionStoreContract {
         T0.plusSeconds(33)), "recording the attempt releases the claim");
   }
 
+  /** A claim taken over one that expired unrecorded says so (the run that held it may have called out). */
+  @Test
+  void claimAt_tellsATakeOverOfAnUnrecordedClaim_fromAFreshOne() {
+    String clickId = unique("click");
+    store.createIfAbsent("sale#T-1", conversion(clickId, "sale", "T-1", ConversionStatus.APPROVED, "pb-1"));
+    String target = "affiliate:aff-1";
+
+    assertEquals(ConversionStore.Claim.TAKEN,
+        store.claimAt(clickId, "sale#T-1", target, ConversionStatus.APPROVED, T0.plusSeconds(30), T0));
+    assertEquals(ConversionStore.Claim.HELD,
+        store.claimAt(clickId, "sale#T-1", target, ConversionStatus.APPROVED, T0.plusSeconds(40), T0.plusSeconds(10)));
+    assertEquals(ConversionStore.Claim.RETAKEN,
+        store.claimAt(clickId, "sale#T-1", target, ConversionStatus.APPROVED, T0.plusSeconds(90), T0.plusSeconds(31)),
+        "the first run never recorded: it may have called out");
+    store.recordDelivery(clickId, "sale#T-1",
+        new DeliveryAttempt(target, ConversionStatus.APPROVED, T0.plusSeconds(32), 200, 10, null));
+    assertEquals(ConversionStore.Claim.TAKEN,
+        store.claimAt(clickId, "sale#T-1", target, ConversionStatus.APPROVED, T0.plusSeconds(200), T0.plusSeconds(33)),
+        "after a recorded attempt the next claim is a fresh one");
+    assertEquals(ConversionStore.Claim.HELD, store.claimAt(unique("click"), "sale#T-1", target,
+        ConversionStatus.APPROVED, T0.plusSeconds(30), T0), "no conversion, no claim");
+  }
+
   @Test
   void claim_onAMissingConversion_isRefused() {
     assertFalse(store.claim(unique("click"), "sale#T-1", "affiliate:aff-1", ConversionStatus.APPROVED,

@@ -31,13 +31,20 @@ public final class InMemoryConversionStore implements ConversionStore {
   @Override
   public boolean claim(String clickId, String key, String target, dev.postbackrelay.common.ConversionStatus status,
       java.time.Instant until, java.time.Instant now) {
+    return claimAt(clickId, key, target, status, until, now) != Claim.HELD;
+  }
+
+  /** As the DynamoDB store: a recorded attempt releases its claim, so a claim still there was never recorded. */
+  @Override
+  public Claim claimAt(String clickId, String key, String target, dev.postbackrelay.common.ConversionStatus status,
+      java.time.Instant until, java.time.Instant now) {
     if (!conversions.containsKey(new Id(clickId, key))) {
-      return false;
+      return Claim.HELD;
     }
-    AtomicBoolean won = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Claim> won = new java.util.concurrent.atomic.AtomicReference<>(Claim.HELD);
     claims.compute(clickId + "|" + key + "|" + target + "|" + status, (k, held) -> {
       if (held == null || held.isBefore(now)) {
-        won.set(true);
+        won.set(held == null ? Claim.TAKEN : Claim.RETAKEN);
         return until;
       }
       return held;
@@ -68,6 +75,7 @@ public final class InMemoryConversionStore implements ConversionStore {
   /** Appends the attempt; throws {@link IllegalStateException} when no such conversion exists. */
   @Override
   public void recordDelivery(String clickId, String key, DeliveryAttempt attempt) {
+    claims.remove(clickId + "|" + key + "|" + attempt.target() + "|" + attempt.status());
     AtomicReference<Conversion> updated = new AtomicReference<>();
     conversions.computeIfPresent(new Id(clickId, key), (id, c) -> {
       List<DeliveryAttempt> deliveries = new ArrayList<>(c.deliveries());

@@ -162,7 +162,8 @@ public class LogsApi {
         .put("status", e.status().code()).put("attempt", e.attempt()).put("at", e.at().toString())
         .put("outcome", e.outcome().code()).put("method", e.method()).put("url", e.url()).put("body", e.body())
         .put("http_status", e.httpStatus()).put("response", e.response()).put("latency_ms", e.latencyMillis())
-        .put("next_retry_at", e.nextRetryAt() == null ? null : e.nextRetryAt().toString()).put("reason", e.reason());
+        .put("next_retry_at", e.nextRetryAt() == null ? null : e.nextRetryAt().toString()).put("reason", e.reason())
+        .put("possible_repeat", e.possibleRepeat());
   }
 
   static ObjectNode view(ReceivedEntry entry) {

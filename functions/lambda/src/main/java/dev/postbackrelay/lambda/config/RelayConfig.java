@@ -112,6 +112,14 @@ public interface RelayConfig {
     /** Deliveries of one batch run side by side, up to this many at once. */
     @WithDefault("10")
     int parallelism();
+
+    /**
+     * How long a run's claim on a delivery holds off another run: longer than one attempt can take
+     * (the outbound connect and read time-outs, checked at start). A run killed after calling out is
+     * repeated once it expires, with the same Idempotency-Key, and logged as a possible repeat.
+     */
+    @WithDefault("60s")
+    Duration claim();
   }
 
   /**

@@ -23,7 +23,8 @@ final class DeliveryLogJson {
         .put("attempt", e.attempt()).put("at", e.at().toString()).put("outcome", e.outcome().code())
         .put("method", e.method()).put("url", e.url()).put("body", e.body()).put("http_status", e.httpStatus())
         .put("response", e.response()).put("latency_ms", e.latencyMillis())
-        .put("next_retry_at", e.nextRetryAt() == null ? null : e.nextRetryAt().toString()).put("reason", e.reason());
+        .put("next_retry_at", e.nextRetryAt() == null ? null : e.nextRetryAt().toString()).put("reason", e.reason())
+        .put("possible_repeat", e.possibleRepeat());
     return n;
   }
 
@@ -44,7 +45,8 @@ final class DeliveryLogJson {
           Instant.parse(n.get("at").asText()),
           DeliveryLogEntry.Outcome.valueOf(n.get("outcome").asText().toUpperCase(Locale.ROOT)), text(n, "method"),
           text(n, "url"), text(n, "body"), n.get("http_status").asInt(), text(n, "response"), n.get("latency_ms").asLong(),
-          text(n, "next_retry_at") == null ? null : Instant.parse(text(n, "next_retry_at")), text(n, "reason"));
+          text(n, "next_retry_at") == null ? null : Instant.parse(text(n, "next_retry_at")), text(n, "reason"),
+          n.path("possible_repeat").asBoolean(false));
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException("unreadable delivery log entry", ex);
     }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
@@ -113,15 +114,27 @@ public final class DynamoConversionStore implements ConversionStore {
 
   @Override
   public boolean claim(String clickId, String key, String target, ConversionStatus status, Instant until, Instant now) {
+    return claimAt(clickId, key, target, status, until, now) != Claim.HELD;
+  }
+
+  /**
+   * One conditional {@code UpdateItem} returning the claim's old value ({@code UPDATED_OLD}): a
+   * recorded attempt removes the claim, so an old value there is a claim whose run never recorded.
+   */
+  @Override
+  public Claim claimAt(String clickId, String key, String target, ConversionStatus status, Instant until,
+      Instant now) {
+    String attribute = claimAttribute(target, status);
     try {
-      dynamo.updateItem(b -> b.tableName(table).key(key(clickId, key))
+      var old = dynamo.updateItem(b -> b.tableName(table).key(key(clickId, key))
           .updateExpression("SET #c = :until")
           .conditionExpression("attribute_exists(" + PK + ") AND (attribute_not_exists(#c) OR #c < :now)")
-          .expressionAttributeNames(Map.of("#c", claimAttribute(target, status)))
-          .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":now", n(now.toEpochMilli()))));
-      return true;
+          .expressionAttributeNames(Map.of("#c", attribute))
+          .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":now", n(now.toEpochMilli())))
+          .returnValues(ReturnValue.UPDATED_OLD));
+      return old.hasAttributes() && old.attributes().containsKey(attribute) ? Claim.RETAKEN : Claim.TAKEN;
     } catch (ConditionalCheckFailedException taken) {
-      return false;
+      return Claim.HELD;
     }
   }
 

@@ -49,6 +49,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -190,6 +191,17 @@ public class Wiring {
     return new SqsConversionQueue(sqs, config.conversionQueueUrl());
   }
 
+  /** The delivery claim, refused unless it outlasts one attempt: a shorter one would let two runs call out at once. */
+  static Duration claim(RelayConfig config) {
+    Duration claim = config.delivery().claim();
+    Duration attempt = config.outbound().connectTimeout().plus(config.outbound().readTimeout());
+    if (claim.compareTo(attempt) <= 0) {
+      throw new IllegalArgumentException("RELAY_DELIVERY_CLAIM " + claim + " must exceed one attempt's connect and"
+          + " read time-outs (" + attempt + ")");
+    }
+    return claim;
+  }
+
   /** Where the conversion queue's consumer moves a message that is no postback. */
   @Produces
   @Singleton
@@ -280,7 +292,7 @@ public class Wiring {
         .orElse(SecretResolver.literal());
     DeliveryService service = new DeliveryService(conversions, clicks, campaigns, DestinationTypes.BUILT_IN::get, sender,
         guard, RetrySchedule.parse(config.delivery().retrySchedule()), secrets,
-        new GoogleOAuthAccessTokens(http, guard, clock), log, clock);
+        new GoogleOAuthAccessTokens(http, guard, clock), log, claim(config), clock);
     return new DeliveryRunner(service, queue, metrics, config.delivery().parallelism());
   }
 }
