@@ -47,7 +47,8 @@ class FaultScenariosIT {
   static void startStack() throws Exception {
     partner = ScriptedPartner.start();
     stack = RunningStack.start("faults-admin-token", Map.of("LOCAL_FAULTS", "1",
-        "LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2", "RELAY_DELIVERY_RETRY_SCHEDULE", "1s,1s"), READY_TIMEOUT);
+        "LOCAL_SQS_VISIBILITY_TIMEOUT_SECONDS", "2", "RELAY_DELIVERY_RETRY_SCHEDULE", "1s,1s",
+        "RELAY_DELIVERY_CLAIM", "8s"), READY_TIMEOUT);
     Matcher m = FAULTS_LINE.matcher(stack.output());
     assertTrue(m.find(), "the stack prints its fault control endpoint:\n" + stack.output());
     faults = m.group(1);
@@ -198,6 +199,55 @@ class FaultScenariosIT {
       stack.awaitIdle(WAIT);
       assertEquals(1L, failing.deliveriesByClick().get(bad), "replayed once");
       assertEquals(1L, partner.deliveriesByClick().get(good));
+    }
+  }
+
+  /**
+   * The rule for a delivery function killed after the partner answered and before the outcome was
+   * recorded: nothing can tell whether the partner acted, so the delivery is sent again once its
+   * claim has expired (RELAY_DELIVERY_CLAIM, 8 s in this stack), with the same Idempotency-Key (a
+   * partner that honours it drops the repeat), and the sent-postbacks log marks that attempt
+   * {@code possible_repeat}. Expected: the partner received the delivery twice under one key, the
+   * second attempt is logged delivered and a possible repeat, the conversion is counted once, and
+   * nothing reaches the dead-letter queue.
+   */
+  @Test
+  void deliveryKilledAfterThePartnerAnswered_isSentAgainWithTheSameKey_andMarkedAPossibleRepeat() throws Exception {
+    String campaign = "killafteranswer";
+    try (ScriptedPartner answering = ScriptedPartner.start()) {
+      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+      // the first request arms a kill at the function's next write to the tracking table: its outcome
+      answering.beforeAnswering(() -> {
+        if (armed.getAndSet(false)) {
+          try {
+            fault("{\"fault\":\"kill\",\"function\":\"DeliveryFunction\",\"service\":\"dynamodb\","
+                + "\"operation\":\"UpdateItem\",\"count\":1}");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+      StackTraffic.putCampaign(stack, campaign, answering.url("/killafteranswer"), null);
+      String click = StackTraffic.click(stack, campaign);
+      assertEquals(200, stack.send("GET", StackTraffic.postback(click, "KA1"), null, null).statusCode());
+      long end = System.nanoTime() + WAIT.toNanos();
+      while (answering.deliveriesByClick().getOrDefault(click, 0L) < 2 && System.nanoTime() < end) {
+        Thread.sleep(200);
+      }
+      stack.awaitIdle(WAIT);
+      assertEquals(1, fired(), "the delivery function was killed once, after the partner answered");
+      List<ScriptedPartner.Received> got = answering.received();
+      System.out.println("[faults] killed after the answer: the partner got " + got.size() + " requests, keys "
+          + got.stream().map(ScriptedPartner.Received::idempotencyKey).distinct().count() + ", "
+          + (got.size() > 1 ? got.get(1).atMillis() - got.get(0).atMillis() : -1) + " ms apart");
+      assertEquals(2, got.size(), "sent again once the claim expired: " + got);
+      assertEquals(got.get(0).idempotencyKey(), got.get(1).idempotencyKey(), "with the same Idempotency-Key");
+      List<JsonNode> attempts = affiliateAttempts(campaign);
+      assertEquals(1, attempts.size(), "the killed attempt left no record; the repeat did: " + attempts);
+      assertEquals("delivered", attempts.get(0).path("outcome").asText(), attempts.get(0).toString());
+      assertTrue(attempts.get(0).path("possible_repeat").asBoolean(), "marked a possible repeat: " + attempts.get(0));
+      assertEquals(1, StackTraffic.conversions(stack, campaign).size(), "counted once");
+      assertEquals(List.of(), peek("DeliveryDeadLetterQueue"), "nothing dead-lettered");
     }
   }
 

@@ -31,6 +31,7 @@ final class ScriptedPartner implements AutoCloseable {
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   private volatile Answer answer = Answer.OK;
   private volatile double share = 1.0;
+  private volatile Runnable beforeAnswering = () -> { };
 
   private ScriptedPartner(HttpServer server) {
     this.server = server;
@@ -58,6 +59,15 @@ final class ScriptedPartner implements AutoCloseable {
   ScriptedPartner answer(Answer answer, double share) {
     this.share = share;
     this.answer = answer;
+    return this;
+  }
+
+  /**
+   * Runs {@code action} on each request after recording it and before answering (a test uses it to
+   * have the harness kill the caller right after the answer it is about to get).
+   */
+  ScriptedPartner beforeAnswering(Runnable action) {
+    this.beforeAnswering = action;
     return this;
   }
 
@@ -97,6 +107,7 @@ final class ScriptedPartner implements AutoCloseable {
     String click = AffiliateServer.query(exchange.getRequestURI().getRawQuery()).getOrDefault("click", "");
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
     received.add(new Received(click, key == null ? "" : key, now, System.currentTimeMillis()));
+    beforeAnswering.run();
     switch (now) {
       case OK -> exchange.sendResponseHeaders(200, -1);
       case FAIL -> exchange.sendResponseHeaders(503, -1);
