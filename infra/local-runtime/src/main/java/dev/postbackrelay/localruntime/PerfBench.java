@@ -186,7 +186,7 @@ public final class PerfBench {
     for (Map.Entry<String, String> r : requests.entrySet()) {
       List<Long> ms = new ArrayList<>();
       for (int run = 0; run < 5; run++) {
-        ProcessHandle environment = stack.descendants().filter(p -> role(p).equals("function " + r.getKey()))
+        ProcessHandle environment = stack.descendants().filter(p -> StackProcesses.role(p).equals("function " + r.getKey()))
             .findFirst().orElse(null);
         if (environment == null) {
           break;
@@ -351,22 +351,8 @@ public final class PerfBench {
   private Map<String, Long> cpuByProcess() {
     Map<String, Long> ticks = new TreeMap<>();
     ticks.merge("local stack (gateway, pollers)", ticks(stack.pid()), Long::sum);
-    stack.descendants().forEach(p -> ticks.merge(role(p), ticks(p.pid()), Long::sum));
+    stack.descendants().forEach(p -> ticks.merge(StackProcesses.role(p), ticks(p.pid()), Long::sum));
     return ticks;
-  }
-
-  private static String role(ProcessHandle p) {
-    try {
-      String env = Files.readString(Path.of("/proc/" + p.pid() + "/environ"), StandardCharsets.ISO_8859_1);
-      Matcher m = Pattern.compile("AWS_LAMBDA_FUNCTION_NAME=([^\\x00]+)").matcher(env);
-      if (m.find()) {
-        return "function " + m.group(1);
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone, or not ours to read: named by its command line below
-    }
-    return p.info().commandLine().orElse("").contains("local-aws") ? "stand-ins (DynamoDB Local, ElasticMQ)"
-        : "other " + p.pid();
   }
 
   private static long ticks(long pid) {
